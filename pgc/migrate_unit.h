@@ -1,0 +1,33 @@
+/*
+ * migrate_unit.h: included by every unit as
+ *
+ *     EXEC SQL INCLUDE migrate_unit;
+ *
+ * It makes the first failing statement end the step (the WHENEVER below
+ * is textual, so it applies to every statement of the unit after the
+ * include) and provides MIGRATE_UNIT(), which exports the unit's steps
+ * under the symbol the build names after the file.
+ */
+#ifndef MIGRATE_MIGRATE_UNIT_H
+#define MIGRATE_MIGRATE_UNIT_H
+
+#include <stddef.h>
+#include "unit_def.h"
+
+/*
+ * Records the failed statement's unit file, line and error, then leaves
+ * the step (longjmp back to the runner).  Never returns.
+ */
+void		migrate_sql_failed(const char *file, int line);
+
+#ifndef MIGRATE_UNIT_SYMBOL
+#error "units are built by the GNUmakefile, which names the unit's symbol"
+#endif
+
+#define MIGRATE_UNIT(up_fn, down_fn, flags) \
+	extern const struct unit_def MIGRATE_UNIT_SYMBOL; \
+	const struct unit_def MIGRATE_UNIT_SYMBOL = {(up_fn), (down_fn), (flags)}
+
+#endif
+
+EXEC SQL WHENEVER SQLERROR DO migrate_sql_failed(__FILE__, __LINE__);

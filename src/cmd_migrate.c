@@ -1,0 +1,162 @@
+/*
+ * cmd_migrate.c: the up, down and redo commands.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "report.h"
+#include "unitname.h"
+
+static int
+parse_version_arg(const char *opt, const char *text, long long *v)
+{
+	if (unitname_parse_version(text, v) != 0)
+		return cli_usage_error("invalid version \"%s\" for %s: expected 1 to 18 digits", text, opt);
+	return 0;
+}
+
+static int
+finish(struct engine *e, int rc)
+{
+	engine_close(e);
+	return report_finish(rc, NULL);
+}
+
+int
+cmd_up(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"to", required_argument, NULL, 't'},
+		{"step", required_argument, NULL, 's'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"single-transaction", no_argument, NULL, '1'},
+		{"out-of-order", no_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0}
+	};
+	struct up_options o = {0};
+	bool		dry_run = false;
+	struct engine e;
+	int			c;
+	int			rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	{
+		if (c == 't' && parse_version_arg("--to", optarg, &o.to) != 0)
+			return 2;
+		if (c == 's' && cli_parse_count("--step", optarg, &o.step) != 0)
+			return 2;
+		if (c == 'n')
+			dry_run = true;
+		if (c == '1')
+			o.single_transaction = true;
+		if (c == 'o')
+			o.out_of_order = true;
+		if (c == '?')
+			return cli_usage_error("unknown or incomplete option \"%s\" for up", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_usage_error("unexpected argument \"%s\" for up", argv[optind]);
+	o.out_of_order = o.out_of_order || cli->cfg.out_of_order;
+	rc = engine_open(&e, &cli->cfg);
+	if (rc != 0)
+		return finish(&e, rc);
+	return finish(&e, engine_up(&e, &o, dry_run));
+}
+
+int
+cmd_down(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"to", required_argument, NULL, 't'},
+		{"step", required_argument, NULL, 's'},
+		{"all", no_argument, NULL, 'a'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0}
+	};
+	struct down_options o = {-1, 0, false};
+	bool		dry_run = false;
+	int			given = 0;
+	struct engine e;
+	int			c;
+	int			rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	{
+		if (c == 't' && (given++, parse_version_arg("--to", optarg, &o.to) != 0))
+			return 2;
+		if (c == 's' && (given++, cli_parse_count("--step", optarg, &o.step) != 0))
+			return 2;
+		if (c == 'a')
+			given++, o.all = true;
+		if (c == 'n')
+			dry_run = true;
+		if (c == '?')
+			return cli_usage_error("unknown or incomplete option \"%s\" for down", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_usage_error("unexpected argument \"%s\" for down", argv[optind]);
+	if (given > 1)
+		return cli_usage_error("down takes only one of --step, --to and --all");
+	if (o.step == 0 && !o.all && o.to < 0)
+		o.step = 1;
+	rc = engine_open(&e, &cli->cfg);
+	if (rc != 0)
+		return finish(&e, rc);
+	return finish(&e, engine_down(&e, &o, dry_run));
+}
+
+int
+cmd_redo(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"step", required_argument, NULL, 's'},
+		{NULL, 0, NULL, 0}
+	};
+	struct down_options d = {-1, 1, false};
+	struct up_options u = {0};
+	struct history h = {0};
+	struct plan_status st = {0};
+	struct engine e;
+	long		seen = 0;
+	size_t		i;
+	int			c;
+	int			rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	{
+		if (c == 's' && cli_parse_count("--step", optarg, &d.step) != 0)
+			return 2;
+		if (c == '?')
+			return cli_usage_error("unknown or incomplete option \"%s\" for redo", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_usage_error("unexpected argument \"%s\" for redo", argv[optind]);
+	if (d.step == 0)
+		d.step = 1;
+	rc = engine_open(&e, &cli->cfg);
+	if (rc == 0)
+		rc = engine_status(&e, &h, &st);
+	/* re-apply exactly what is rolled back: up to the highest applied */
+	for (i = st.n; rc == 0 && i-- > 0 && seen < d.step;)
+		if (st.entries[i].row != NULL)
+			seen++;
+	u.to = st.highest_applied;
+	u.step = seen;
+	u.out_of_order = cli->cfg.out_of_order;
+	plan_status_free(&st);
+	history_free(&h);
+	if (rc == 0)
+		rc = engine_down(&e, &d, false);
+	if (rc == 0 && u.to > 0)
+		rc = engine_up(&e, &u, false);
+	return finish(&e, rc);
+}

@@ -1,0 +1,204 @@
+/*
+ * cmd_status.c: status, version and schema, the read-only commands.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "json.h"
+#include "report.h"
+
+/* The newest row's stored fingerprint, or NULL. */
+static const char *
+recorded_hash(const struct history *h)
+{
+	return h->n > 0 ? h->rows[h->n - 1].schema_hash : NULL;
+}
+
+static int
+check_code(const struct plan_status *st, bool drift)
+{
+	bool		pending = drift;
+	size_t		i;
+
+	for (i = 0; i < st->n; i++)
+	{
+		enum unit_state s = st->entries[i].state;
+
+		if (s == UNIT_MODIFIED || s == UNIT_UNKNOWN || s == UNIT_RUNNING)
+			return 6;
+		if (s == UNIT_PENDING || s == UNIT_OUT_OF_ORDER)
+			pending = true;
+	}
+	return pending ? 3 : 0;
+}
+
+static void
+print_status_json(const struct plan_status *st, const char *live, const char *recorded)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	buf_append(&b, "{");
+	json_member_int(&b, "current_version", st->highest_applied);
+	if (recorded == NULL)
+		json_member_raw(&b, "drift", "null");
+	else
+		json_member_bool(&b, "drift", strcmp(live, recorded) != 0);
+	json_member_string(&b, "live_hash", live);
+	json_member_string(&b, "recorded_hash", recorded);
+	buf_append(&b, ",\"units\":[");
+	for (i = 0; i < st->n; i++)
+	{
+		const struct plan_entry *e = &st->entries[i];
+
+		buf_append(&b, i ? ",{" : "{");
+		json_member_int(&b, "version", e->version);
+		json_member_string(&b, "name", e->name);
+		json_member_string(&b, "state", plan_state_name(e->state));
+		json_member_string(&b, "checksum", e->unit ? e->unit->checksum : e->row->checksum);
+		json_member_string(&b, "applied_at", e->row ? e->row->applied_at : NULL);
+		if (e->row)
+			json_member_int(&b, "duration_ms", e->row->duration_ms);
+		else
+			json_member_raw(&b, "duration_ms", "null");
+		buf_append(&b, "}");
+	}
+	buf_append(&b, "]}\n");
+	fputs(b.data, stdout);
+	buf_free(&b);
+}
+
+static void
+print_status_text(const struct plan_status *st, const char *live, const char *recorded)
+{
+	size_t		i;
+
+	printf("%-8s %-30s %-12s %-24s %s\n", "version", "name", "state", "applied_at", "duration");
+	for (i = 0; i < st->n; i++)
+	{
+		const struct plan_entry *e = &st->entries[i];
+
+		printf("%04lld     %-30s %-12s %-24s", e->version, e->name,
+			   plan_state_name(e->state), e->row ? e->row->applied_at : "-");
+		if (e->row)
+			printf(" %d ms\n", e->row->duration_ms);
+		else
+			printf(" -\n");
+	}
+	printf("current version: %lld\n", st->highest_applied);
+	if (recorded == NULL)
+		printf("schema: %.12s (no fingerprint recorded: drift unknown)\n", live);
+	else if (strcmp(live, recorded) == 0)
+		printf("schema: %.12s, no drift\n", live);
+	else
+		printf("schema: drift: live %.12s, recorded %.12s (changed outside migrate)\n",
+			   live, recorded);
+}
+
+int
+cmd_status(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"check", no_argument, NULL, 'c'},
+		{NULL, 0, NULL, 0}
+	};
+	bool		check = false;
+	struct engine e;
+	struct history h = {0};
+	struct plan_status st = {0};
+	char		live[65] = "";
+	int			c;
+	int			rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	{
+		if (c == 'c')
+			check = true;
+		else
+			return cli_usage_error("unknown option \"%s\" for status", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_usage_error("unexpected argument \"%s\" for status", argv[optind]);
+	rc = engine_open(&e, &cli->cfg);
+	if (rc == 0)
+		rc = engine_status(&e, &h, &st);
+	if (rc == 0)
+		rc = engine_fingerprint(&e, live, NULL);
+	if (rc == 0)
+	{
+		const char *recorded = recorded_hash(&h);
+
+		if (cli->json)
+			print_status_json(&st, live, recorded);
+		else
+			print_status_text(&st, live, recorded);
+		if (check)
+			rc = check_code(&st, recorded != NULL && strcmp(live, recorded) != 0);
+	}
+	plan_status_free(&st);
+	history_free(&h);
+	engine_close(&e);
+	return rc;
+}
+
+int
+cmd_version(struct cli *cli, int argc, char **argv)
+{
+	struct engine e;
+	struct history h = {0};
+	struct plan_status st = {0};
+	int			rc;
+
+	if (argc > 1)
+		return cli_usage_error("unexpected argument \"%s\" for version", argv[1]);
+	rc = engine_open(&e, &cli->cfg);
+	if (rc == 0)
+		rc = engine_status(&e, &h, &st);
+	if (rc == 0 && cli->json)
+		printf("{\"current_version\":%lld}\n", st.highest_applied);
+	else if (rc == 0)
+		printf("%lld\n", st.highest_applied);
+	plan_status_free(&st);
+	history_free(&h);
+	engine_close(&e);
+	return rc;
+}
+
+int
+cmd_schema(struct cli *cli, int argc, char **argv)
+{
+	struct engine e;
+	struct buf	text;
+	char		hex[65];
+	int			rc;
+
+	if (argc > 1)
+		return cli_usage_error("unexpected argument \"%s\" for schema", argv[1]);
+	buf_init(&text);
+	rc = engine_open(&e, &cli->cfg);
+	if (rc == 0)
+		rc = engine_fingerprint(&e, hex, &text);
+	if (rc == 0 && cli->json)
+	{
+		struct buf	b;
+
+		buf_init(&b);
+		buf_append(&b, "{");
+		json_member_string(&b, "hash", hex);
+		json_member_string(&b, "text", text.data);
+		buf_append(&b, "}\n");
+		fputs(b.data, stdout);
+		buf_free(&b);
+	}
+	else if (rc == 0)
+		fputs(text.data, stdout);
+	buf_free(&text);
+	engine_close(&e);
+	return rc;
+}

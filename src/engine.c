@@ -1,0 +1,299 @@
+/*
+ * engine.c: up and down, one transaction per unit (or one for all), each
+ * opened with SET LOCAL timeouts and the advisory lock, then a re-read of
+ * the history, so that concurrent runners apply each unit exactly once.
+ *
+ * Round trips per unit: one batch opens the transaction (BEGIN, SET LOCAL,
+ * lock, re-read); the unit's own statements follow; one batch writes the
+ * history row and commits.  The first unit shares the opening batch that
+ * also creates the history table and reads it whole.
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+#include "registry.h"
+#include "report.h"
+#include "schema.h"
+#include "step.h"
+#include "engine_internal.h"
+
+#define MAX_BATCH_RESULTS 16
+
+long
+engine_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+void
+engine_sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Backoff between lock retries: 200 ms doubling, capped at 5 s, jittered. */
+void
+engine_lock_backoff(int attempt)
+{
+	long		ms = 200L << (attempt < 5 ? attempt : 5);
+
+	if (ms > 5000)
+		ms = 5000;
+	engine_sleep_ms(ms - ms / 5 + rand() % (2 * (ms / 5) + 1));
+}
+
+static void
+make_app_name(struct engine *e)
+{
+	char		host[64] = "localhost";
+
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	host[strcspn(host, ".")] = '\0';
+	/* application_name keeps 63 bytes; the pid and start must survive */
+	snprintf(e->app_name, sizeof(e->app_name), "migrate/%.24s/%ld/%ld",
+			 host, (long) getpid(), (long) time(NULL));
+}
+
+int
+engine_open(struct engine *e, const struct migrate_config *cfg)
+{
+	struct db_options o;
+	struct db_error err = {0};
+	int			rc;
+
+	memset(e, 0, sizeof(*e));
+	e->cfg = cfg;
+	e->ts.lock_timeout_ms = cfg->lock_timeout_ms;
+	e->ts.statement_timeout_ms = cfg->statement_timeout_ms;
+	if (cfg->database_url == NULL)
+	{
+		report_error(2, "no database given: set database_url in migrate.yaml, DATABASE_URL, or -d URL",
+					 NULL, NULL, NULL, 0);
+		return 2;
+	}
+	make_app_name(e);
+	o.connect_retries = cfg->connect_retries;
+	o.connect_timeout_ms = cfg->connect_timeout_ms;
+	o.application_name = e->app_name;
+	rc = db_connect(cfg->database_url, &o, &e->db, &err);
+	if (rc != 0)
+	{
+		report_error(rc, err.message, NULL, NULL, NULL, 0);
+		if (err.detail)
+			log_detail("%s", err.detail);
+		db_error_clear(&err);
+		return rc;
+	}
+	if (e->db->pooler)
+		report_notice("%s is a pooled endpoint (transaction pooling); no session state is kept between transactions%s",
+					  e->db->description,
+					  cfg->direct_url ? " and no-transaction units use direct_url" : "");
+	if (history_table_init(e->db, cfg->history_table, &e->ht) != 0)
+	{
+		char		msg[256];
+
+		snprintf(msg, sizeof(msg), "invalid history_table \"%s\": expected name or schema.name",
+				 cfg->history_table);
+		report_error(2, msg, NULL, NULL, NULL, 0);
+		return 2;
+	}
+	return 0;
+}
+
+void
+engine_close(struct engine *e)
+{
+	if (e->direct != NULL && e->direct != e->db)
+		db_close(e->direct);
+	db_close(e->db);
+	history_table_free(&e->ht);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+engine_rollback(struct db *db)
+{
+	struct db_error err = {0};
+
+	if (PQstatus(db->conn) == CONNECTION_OK && db_in_transaction(db) &&
+		db_exec(db, "ROLLBACK", &err) != 0)
+		log_debug("rollback failed: %s", err.message);
+	db_error_clear(&err);
+}
+
+static void
+clear_results(PGresult **res, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		PQclear(res[i]);
+}
+
+/* Maps an error of the runner's own statements to an exit code and reports it. */
+int
+engine_report_db_failure(struct engine *e, const char *what, const struct db_error *err)
+{
+	char		msg[512];
+	int			code = 1;
+
+	if (strcmp(err->sqlstate, "55P03") == 0)
+	{
+		code = 4;
+		snprintf(msg, sizeof(msg), "%s: the migration lock or a table lock was not granted within lock_timeout (%ld ms) after %d retries",
+				 what, e->ts.lock_timeout_ms, e->cfg->lock_retries);
+	}
+	else if (strcmp(err->sqlstate, "25006") == 0)
+	{
+		code = 5;
+		snprintf(msg, sizeof(msg), "%s: %s is a read-only standby", what, e->db->description);
+	}
+	else if (db_error_is_connection(err))
+	{
+		code = 5;
+		snprintf(msg, sizeof(msg), "%s: lost the connection to %s", what, e->db->description);
+	}
+	else
+		snprintf(msg, sizeof(msg), "%s failed", what);
+	report_error(code, msg, err, NULL, NULL, 0);
+	return code;
+}
+
+/*
+ * Opens a transaction holding the lock.  With all, creates the history
+ * table when missing and reads every row into *h; otherwise reads only
+ * version's row.  Retries lock timeouts; returns 0 or an exit code.
+ */
+int
+engine_begin_locked(struct engine *e, bool all, long long version, struct history *h)
+{
+	int			attempt;
+
+	for (attempt = 0;; attempt++)
+	{
+		struct buf	sql;
+		PGresult   *res[MAX_BATCH_RESULTS];
+		int			n = 0;
+		struct db_error err = {0};
+		int			rc;
+
+		buf_init(&sql);
+		history_sql_begin(&sql, &e->ht, &e->ts);
+		if (all)
+			buf_append(&sql, "SELECT pg_catalog.pg_is_in_recovery();\n");
+		history_sql_lock(&sql, &e->ht);
+		if (all)
+		{
+			history_sql_create(&sql, &e->ht);
+			history_sql_select_all(&sql, &e->ht);
+		}
+		else
+			history_sql_select_one(&sql, &e->ht, version);
+		rc = db_batch(e->db, sql.data, res, MAX_BATCH_RESULTS, &n, &err);
+		buf_free(&sql);
+		if (rc == 0)
+		{
+			rc = history_parse(res[n - 1], h);
+			clear_results(res, n);
+			if (rc != 0)
+			{
+				engine_rollback(e->db);
+				report_error(1, "unexpected result reading the history table", NULL, NULL, NULL, 0);
+				return 1;
+			}
+			return 0;
+		}
+		/* on a standby the recovery check answers before anything fails */
+		if (all && n >= 4 && PQntuples(res[3]) == 1 &&
+			strcmp(PQgetvalue(res[3], 0, 0), "t") == 0)
+			snprintf(err.sqlstate, sizeof(err.sqlstate), "25006");
+		clear_results(res, n);
+		engine_rollback(e->db);
+		if (strcmp(err.sqlstate, "55P03") == 0 && attempt < e->cfg->lock_retries)
+		{
+			log_debug("lock not granted within lock_timeout, retrying (%d)", attempt + 1);
+			db_error_clear(&err);
+			engine_lock_backoff(attempt);
+			continue;
+		}
+		rc = engine_report_db_failure(e, "opening a transaction", &err);
+		db_error_clear(&err);
+		return rc;
+	}
+}
+
+int
+engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
+{
+	struct buf	own;
+	struct buf *t = text != NULL ? text : &own;
+	char	   *err = NULL;
+
+	if (text == NULL)
+		buf_init(&own);
+	if (schema_describe(e->db->conn, e->ht.plain, t, &err) != 0)
+	{
+		struct db_error de = {0};
+		int			rc;
+
+		db_error_from_text(&de, "", err);
+		rc = engine_report_db_failure(e, "describing the schema", &de);
+		db_error_clear(&de);
+		free(err);
+		if (text == NULL)
+			buf_free(&own);
+		return rc;
+	}
+	schema_hash_hex(t->data, t->len, hex);
+	if (text == NULL)
+		buf_free(&own);
+	return 0;
+}
+
+int
+engine_status(struct engine *e, struct history *h, struct plan_status *st)
+{
+	struct buf	sql;
+	PGresult   *res[1];
+	int			n = 0;
+	struct db_error err = {0};
+	int			rc;
+
+	h->rows = NULL;
+	h->n = 0;
+	buf_init(&sql);
+	history_sql_select_all(&sql, &e->ht);
+	rc = db_batch(e->db, sql.data, res, 1, &n, &err);
+	buf_free(&sql);
+	if (rc != 0 && strcmp(err.sqlstate, "42P01") != 0)
+	{
+		rc = engine_report_db_failure(e, "reading the history table", &err);
+		db_error_clear(&err);
+		return rc;
+	}
+	db_error_clear(&err);
+	if (rc == 0 && n == 1)
+	{
+		rc = history_parse(res[0], h);
+		PQclear(res[0]);
+		if (rc != 0)
+			return 1;
+	}
+	plan_status_build(registry_units, registry_count, h, st);
+	return 0;
+}

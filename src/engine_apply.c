@@ -1,0 +1,558 @@
+/*
+ * engine_apply.c: running units up and down inside the transactions that
+ * engine.c opens, writing their history rows and the run's fingerprint.
+ */
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "engine_internal.h"
+#include "log.h"
+#include "registry.h"
+#include "report.h"
+#include "step.h"
+
+enum direction
+{
+	DIR_UP,
+	DIR_DOWN
+};
+
+static const char *
+dir_name(enum direction d)
+{
+	return d == DIR_UP ? "up" : "down";
+}
+
+static bool
+no_transaction(const struct unit *u)
+{
+	return (u->def->flags & MIGRATE_NO_TRANSACTION) != 0;
+}
+
+/* Reports a failed step; returns the exit code. */
+static int
+report_step_failure(struct engine *e, const struct unit *u, enum direction d,
+					struct step_failure *f, bool rolled_back)
+{
+	char		msg[512];
+	char		unit_label[256];
+	int			code = 1;
+
+	snprintf(unit_label, sizeof(unit_label), "%04lld_%s", u->version, u->name);
+	if (strcmp(f->err.sqlstate, "55P03") == 0)
+		code = 4;
+	else if (db_error_is_connection(&f->err))
+		code = 5;
+	if (code == 4)
+		snprintf(msg, sizeof(msg), "unit %s (%s) did not get a table lock within lock_timeout after %d retries; it was rolled back",
+				 unit_label, dir_name(d), e->cfg->lock_retries);
+	else if (code == 5)
+		snprintf(msg, sizeof(msg), "lost the connection during unit %s (%s); the server rolled back its transaction",
+				 unit_label, dir_name(d));
+	else if (rolled_back)
+		snprintf(msg, sizeof(msg), "unit %s failed (%s step); it was rolled back",
+				 unit_label, dir_name(d));
+	else
+		snprintf(msg, sizeof(msg), "no-transaction unit %s failed (%s step); statements before the failing one stay, and its history row stays 'running' until you check, undo what it left (an INVALID index, say) and run \"migrate repair\"",
+				 unit_label, dir_name(d));
+	report_error(code, msg, &f->err, unit_label, f->file ? f->file : u->file, f->line);
+	return code;
+}
+
+/* Computes the fingerprint if this is the run's last unit; "" otherwise. */
+static int
+maybe_fingerprint(struct engine *e, bool last, char hex[65])
+{
+	hex[0] = '\0';
+	if (!last)
+		return 0;
+	return engine_fingerprint(e, hex, NULL);
+}
+
+/* Writes the unit's history change and commits, in one round trip. */
+static int
+finish_unit(struct engine *e, const struct unit *u, enum direction d,
+			long duration, bool last)
+{
+	char		hex[65];
+	struct buf	sql;
+	struct db_error err = {0};
+	int			rc;
+
+	rc = maybe_fingerprint(e, last, hex);
+	if (rc != 0)
+	{
+		engine_rollback(e->db);
+		return rc;
+	}
+	buf_init(&sql);
+	if (d == DIR_UP)
+		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum,
+						   "applied", (int) duration, hex[0] ? hex : NULL, NULL);
+	else
+	{
+		history_sql_delete(&sql, &e->ht, u->version);
+		if (last)
+			history_sql_store_hash(&sql, e->db, &e->ht, hex);
+	}
+	buf_append(&sql, "COMMIT;");
+	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	buf_free(&sql);
+	if (rc != 0)
+	{
+		engine_rollback(e->db);
+		rc = engine_report_db_failure(e, "recording the unit in the history table", &err);
+		db_error_clear(&err);
+		return rc;
+	}
+	return 0;
+}
+
+/* Runs one transactional step in the open transaction. */
+static int
+run_step(struct engine *e, const struct unit *u, enum direction d,
+		 long *duration, struct step_failure *f)
+{
+	long		t0 = engine_now_ms();
+	int			rc;
+
+	rc = step_run(d == DIR_UP ? u->def->up : u->def->down, e->db, f);
+	*duration = engine_now_ms() - t0;
+	if (rc == 0 && !db_in_transaction(e->db))
+	{
+		db_error_from_text(&f->err, "", "the unit committed or ended the runner's transaction itself (a COMMIT or ROLLBACK inside EXECUTE IMMEDIATE?); what it did before that is committed");
+		f->file = u->file;
+		return -1;
+	}
+	return rc;
+}
+
+/*
+ * The connection for no-transaction steps: direct_url when set (a
+ * transaction pooler cannot run them), else the main one.
+ */
+static int
+direct_db(struct engine *e, struct db **out)
+{
+	struct db_options o = {e->cfg->connect_retries, e->cfg->connect_timeout_ms, e->app_name};
+	struct db_error err = {0};
+	int			rc;
+
+	if (e->direct == NULL && e->cfg->direct_url != NULL)
+	{
+		rc = db_connect(e->cfg->direct_url, &o, &e->direct, &err);
+		if (rc != 0)
+		{
+			report_error(rc, err.message, NULL, NULL, NULL, 0);
+			if (err.detail)
+				log_detail("%s", err.detail);
+			db_error_clear(&err);
+			return rc;
+		}
+	}
+	*out = e->direct != NULL ? e->direct : e->db;
+	return 0;
+}
+
+/*
+ * A no-transaction unit: mark it running and commit, run the step in
+ * autocommit, then settle the row under the lock.  Called inside the
+ * unit's opened transaction.
+ */
+static int
+apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
+					 bool last)
+{
+	struct buf	sql;
+	struct db_error err = {0};
+	struct step_failure f;
+	struct db  *target;
+	struct history h = {0};
+	long		t0;
+	long		duration;
+	char		hex[65] = "";
+	int			rc;
+
+	buf_init(&sql);
+	if (d == DIR_UP)
+		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum,
+						   "running", 0, NULL, e->app_name);
+	else
+		buf_printf(&sql, "UPDATE %s SET state = 'running', owner = '%s' WHERE version = %lld;\n",
+				   e->ht.qualified, e->app_name, u->version);
+	buf_append(&sql, "COMMIT;");
+	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	buf_free(&sql);
+	if (rc != 0)
+	{
+		engine_rollback(e->db);
+		rc = engine_report_db_failure(e, "marking a no-transaction unit running", &err);
+		db_error_clear(&err);
+		return rc;
+	}
+	rc = direct_db(e, &target);
+	if (rc != 0)
+		return rc;
+	db_set_autocommit(target, true);
+	t0 = engine_now_ms();
+	rc = step_run(d == DIR_UP ? u->def->up : u->def->down, target, &f);
+	duration = engine_now_ms() - t0;
+	db_set_autocommit(target, false);
+	if (rc != 0)
+	{
+		rc = report_step_failure(e, u, d, &f, false);
+		db_error_clear(&f.err);
+		return rc;
+	}
+	rc = engine_begin_locked(e, false, u->version, &h);
+	history_free(&h);
+	if (rc != 0)
+		return rc;
+	if ((rc = maybe_fingerprint(e, last, hex)) != 0)
+	{
+		engine_rollback(e->db);
+		return rc;
+	}
+	buf_init(&sql);
+	if (d == DIR_UP)
+		history_sql_settle(&sql, e->db, &e->ht, u->version, (int) duration,
+						   hex[0] ? hex : NULL);
+	else
+	{
+		history_sql_delete(&sql, &e->ht, u->version);
+		if (last)
+			history_sql_store_hash(&sql, e->db, &e->ht, hex);
+	}
+	buf_append(&sql, "COMMIT;");
+	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	buf_free(&sql);
+	if (rc != 0)
+	{
+		engine_rollback(e->db);
+		rc = engine_report_db_failure(e, "settling a no-transaction unit", &err);
+		db_error_clear(&err);
+		return rc;
+	}
+	report_unit(dir_name(d), u->version, u->name, "ok", duration);
+	return 0;
+}
+
+/*
+ * Applies (or rolls back) one unit in the transaction already open and
+ * locked, retrying lock timeouts.  *skipped is set when a re-read shows
+ * another runner did it first.
+ */
+static int
+run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
+		 bool *skipped)
+{
+	int			attempt;
+
+	*skipped = false;
+	if (no_transaction(u))
+		return apply_no_transaction(e, u, d, last);
+	for (attempt = 0;; attempt++)
+	{
+		struct step_failure f;
+		struct history h = {0};
+		long		duration;
+		int			rc;
+
+		if (run_step(e, u, d, &duration, &f) == 0)
+		{
+			rc = finish_unit(e, u, d, duration, last);
+			if (rc == 0)
+				report_unit(dir_name(d), u->version, u->name, "ok", duration);
+			return rc;
+		}
+		engine_rollback(e->db);
+		if (strcmp(f.err.sqlstate, "55P03") != 0 || attempt >= e->cfg->lock_retries)
+		{
+			rc = report_step_failure(e, u, d, &f, true);
+			db_error_clear(&f.err);
+			return rc;
+		}
+		db_error_clear(&f.err);
+		log_debug("unit %lld waited longer than lock_timeout; retrying", u->version);
+		engine_lock_backoff(attempt);
+		rc = engine_begin_locked(e, false, u->version, &h);
+		if (rc == 0 && (h.n > 0) != (d == DIR_DOWN))
+		{
+			*skipped = true;
+			engine_rollback(e->db);
+		}
+		history_free(&h);
+		if (rc != 0 || *skipped)
+			return rc;
+	}
+}
+
+/*
+ * Opens the transaction for the i-th unit after the first and re-reads
+ * its row; *skipped when another runner already did it.
+ */
+static int
+begin_unit(struct engine *e, const struct unit *u, enum direction d, bool *skipped)
+{
+	struct history h = {0};
+	int			rc = engine_begin_locked(e, false, u->version, &h);
+
+	*skipped = rc == 0 && (h.n > 0) != (d == DIR_DOWN);
+	history_free(&h);
+	if (*skipped)
+		engine_rollback(e->db);
+	return rc;
+}
+
+/* Runs the selected units one transaction each; the first is open already. */
+static int
+run_each(struct engine *e, const struct unit *const *units, size_t n, enum direction d)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		bool		skipped = false;
+		int			rc = 0;
+
+		if (i > 0)
+			rc = begin_unit(e, units[i], d, &skipped);
+		if (rc == 0 && !skipped)
+			rc = run_unit(e, units[i], d, i == n - 1, &skipped);
+		if (rc != 0)
+			return rc;
+		if (skipped)
+		{
+			report_unit("skip", units[i]->version, units[i]->name,
+						d == DIR_UP ? "applied by another runner" : "rolled back by another runner", -1);
+			report_counts()->skipped++;
+		}
+		else if (d == DIR_UP)
+			report_counts()->applied++;
+		else
+			report_counts()->rolled_back++;
+	}
+	return 0;
+}
+
+/*
+ * Runs every selected unit in the one open transaction: for --dry-run
+ * (then rolled back) and --single-transaction (then recorded and
+ * committed in one batch).
+ */
+static int
+run_together(struct engine *e, const struct unit *const *units, size_t n,
+			 enum direction d, bool dry_run)
+{
+	long	   *durations = xcalloc(n + 1, sizeof(long));
+	struct buf	sql;
+	struct db_error err = {0};
+	char		hex[65] = "";
+	size_t		i;
+	int			rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++)
+	{
+		struct step_failure f;
+
+		if (no_transaction(units[i]))
+		{
+			report_unit("skip", units[i]->version, units[i]->name,
+						"no-transaction unit, not run in a dry run", -1);
+			report_counts()->skipped++;
+			continue;
+		}
+		if (run_step(e, units[i], d, &durations[i], &f) != 0)
+		{
+			engine_rollback(e->db);
+			rc = report_step_failure(e, units[i], d, &f, true);
+			db_error_clear(&f.err);
+			break;
+		}
+		if (dry_run)
+			report_unit(d == DIR_UP ? "would-up" : "would-down", units[i]->version,
+						units[i]->name, "ok (rolled back)", durations[i]);
+	}
+	if (rc != 0 || dry_run)
+	{
+		engine_rollback(e->db);
+		free(durations);
+		return rc;
+	}
+	if ((rc = maybe_fingerprint(e, true, hex)) != 0)
+	{
+		engine_rollback(e->db);
+		free(durations);
+		return rc;
+	}
+	buf_init(&sql);
+	for (i = 0; i < n; i++)
+	{
+		if (d == DIR_UP)
+			history_sql_insert(&sql, e->db, &e->ht, units[i]->version, units[i]->name,
+							   units[i]->checksum, "applied", (int) durations[i],
+							   i == n - 1 ? hex : NULL, NULL);
+		else
+			history_sql_delete(&sql, &e->ht, units[i]->version);
+	}
+	if (d == DIR_DOWN)
+		history_sql_store_hash(&sql, e->db, &e->ht, hex);
+	buf_append(&sql, "COMMIT;");
+	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	buf_free(&sql);
+	if (rc != 0)
+	{
+		engine_rollback(e->db);
+		rc = engine_report_db_failure(e, "recording the units in the history table", &err);
+		db_error_clear(&err);
+		free(durations);
+		return rc;
+	}
+	for (i = 0; i < n; i++)
+	{
+		report_unit(dir_name(d), units[i]->version, units[i]->name, "ok", durations[i]);
+		if (d == DIR_UP)
+			report_counts()->applied++;
+		else
+			report_counts()->rolled_back++;
+	}
+	free(durations);
+	return 0;
+}
+
+static void
+notice_unknown(const struct plan_status *st)
+{
+	size_t		i;
+
+	for (i = 0; i < st->n; i++)
+		if (st->entries[i].state == UNIT_UNKNOWN)
+			report_notice("version %lld (%s) is applied but unknown to this binary",
+						  st->entries[i].version, st->entries[i].name);
+}
+
+/*
+ * Opens the first transaction and plans.  While a no-transaction unit of
+ * a live runner is in flight, waits in short transactions (holding no
+ * snapshot that would stall CREATE INDEX CONCURRENTLY).
+ */
+static int
+begin_and_wait(struct engine *e, struct history *h, struct plan_status *st)
+{
+	long		limit = e->ts.lock_timeout_ms * (e->cfg->lock_retries + 1);
+	long		start = engine_now_ms();
+
+	for (;;)
+	{
+		size_t		i;
+		bool		waiting = false;
+		int			rc = engine_begin_locked(e, true, 0, h);
+
+		if (rc != 0)
+			return rc;
+		plan_status_build(registry_units, registry_count, h, st);
+		for (i = 0; i < st->n; i++)
+			if (st->entries[i].state == UNIT_RUNNING && st->entries[i].row->owner_alive)
+				waiting = true;
+		if (!waiting)
+			return 0;
+		engine_rollback(e->db);
+		plan_status_free(st);
+		history_free(h);
+		if (limit > 0 && engine_now_ms() - start > limit)
+		{
+			report_error(4, "another runner's no-transaction unit is still running; gave up waiting after lock_timeout x (lock_retries + 1)",
+						 NULL, NULL, NULL, 0);
+			return 4;
+		}
+		engine_sleep_ms(250);
+	}
+}
+
+int
+engine_up(struct engine *e, const struct up_options *o, bool dry_run)
+{
+	struct history h = {0};
+	struct plan_status st = {0};
+	const struct unit **units = xcalloc(registry_count + 1, sizeof(*units));
+	struct buf	why;
+	bool		wait = false;
+	size_t		n = 0;
+	int			rc;
+
+	buf_init(&why);
+	rc = begin_and_wait(e, &h, &st);
+	if (rc == 0)
+	{
+		notice_unknown(&st);
+		rc = plan_up(&st, o, units, &n, &wait, &why);
+		if (rc != 0)
+		{
+			engine_rollback(e->db);
+			report_error(rc, why.data, NULL, NULL, NULL, 0);
+		}
+	}
+	if (rc == 0 && n == 0)
+	{
+		struct db_error err = {0};
+
+		if (db_exec(e->db, "COMMIT", &err) != 0)
+			rc = engine_report_db_failure(e, "committing", &err);
+		db_error_clear(&err);
+	}
+	else if (rc == 0 && (dry_run || o->single_transaction))
+		rc = run_together(e, units, n, DIR_UP, dry_run);
+	else if (rc == 0)
+		rc = run_each(e, units, n, DIR_UP);
+	buf_free(&why);
+	free(units);
+	plan_status_free(&st);
+	history_free(&h);
+	return rc;
+}
+
+int
+engine_down(struct engine *e, const struct down_options *o, bool dry_run)
+{
+	struct history h = {0};
+	struct plan_status st = {0};
+	const struct plan_entry **entries = xcalloc(registry_count + 1 + 1024, sizeof(*entries));
+	const struct unit **units = NULL;
+	struct buf	why;
+	size_t		n = 0;
+	size_t		i;
+	int			rc;
+
+	buf_init(&why);
+	rc = begin_and_wait(e, &h, &st);
+	if (rc == 0)
+	{
+		free(entries);
+		entries = xcalloc(st.n + 1, sizeof(*entries));
+		rc = plan_down(&st, o, entries, &n, &why);
+		if (rc != 0)
+		{
+			engine_rollback(e->db);
+			report_error(rc, why.data, NULL, NULL, NULL, 0);
+		}
+	}
+	units = xcalloc(n + 1, sizeof(*units));
+	for (i = 0; i < n; i++)
+		units[i] = entries[i]->unit;
+	if (rc == 0 && n == 0)
+		engine_rollback(e->db);
+	else if (rc == 0 && dry_run)
+		rc = run_together(e, units, n, DIR_DOWN, true);
+	else if (rc == 0)
+		rc = run_each(e, units, n, DIR_DOWN);
+	buf_free(&why);
+	free(units);
+	free(entries);
+	plan_status_free(&st);
+	history_free(&h);
+	return rc;
+}
