@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# t090: what up and down cost in round trips, read from the log of a
+# server this test starts with log_min_duration_statement = 0 (one
+# "duration:" line per simple Query message or Execute, that is per round
+# trip).  The runner's design (docs/performance.md): per unit one batch
+# opens the transaction (BEGIN; SET LOCAL lock_timeout; SET LOCAL
+# statement_timeout; SELECT pg_advisory_xact_lock; re-read), the unit's
+# statements follow, one batch writes the history row and commits; plus
+# one fingerprint per run.
+. "$(dirname "$0")/lib/tap.sh"
+
+pgdir=$(test_tmpdir)/rt
+pg_start "$pgdir" log_min_duration_statement=0 ||
+	BAIL_OUT "cannot start a server with log_min_duration_statement=0"
+LOG=$pgdir/server.log
+export PGHOST=$pgdir PGPORT=$(pg_port "$pgdir")
+UNITS=5
+
+# The Red7 units 0001 to 0005, which `up --to 5` applies.
+unit_files()
+{
+	ls "$MIGRATE_ROOT"/migrations/*.pgc | head -n $UNITS
+}
+
+# The EXEC SQL statements of one step (up or down) of the five units.
+own_statements()
+{
+	local f total=0 n
+	for f in $(unit_files); do
+		n=$(awk -v fn="$1" '
+			$0 ~ "^" fn "\\(void\\)" { inside = 1; next }
+			inside && /^}/ { inside = 0 }
+			inside && /EXEC SQL/ { n++ }
+			END { print n + 0 }' "$f")
+		total=$((total + n))
+	done
+	echo "$total"
+}
+
+# round_trips DB FROM: one line per round trip to database DB logged after
+# byte FROM of the log, continuation lines joined.
+round_trips()
+{
+	tail -c +$(($2 + 1)) "$LOG" | awk -v db="$1" '
+		/^[0-9][0-9][0-9][0-9]-/ {
+			if (cur != "")
+				print cur
+			cur = ""
+			if (index($0, " postgres@" db " LOG:  duration: ") &&
+				match($0, / ms  (statement|execute [^:]*): /))
+				cur = substr($0, RSTART + RLENGTH)
+			next
+		}
+		/^\t/ { if (cur != "") cur = cur " " substr($0, 2) }
+		END { if (cur != "") print cur }'
+}
+
+# run_logged DB ARGS...: run migrate on DB; TRIPS gets its round trips.
+run_logged()
+{
+	local db=$1 from
+	shift
+	from=$(stat -c %s "$LOG")
+	run_migrate -d "$(db_url "$db")" "$@"
+	TRIPS=$(round_trips "$db" "$from")
+}
+
+count_lines()
+{
+	if [ -z "$1" ]; then
+		echo 0
+	else
+		grep -c -E -e "$2" <<<"$1"
+	fi
+}
+
+own_up=$(own_statements up)
+own_down=$(own_statements down)
+ok "the five Red7 units have up statements to count" test "$own_up" -ge $UNITS
+ok "and down statements" test "$own_down" -ge $UNITS
+
+# The fingerprint's own cost: everything `schema` sends, an upper bound.
+db=$(fresh_db rt_schema) || BAIL_OUT "cannot create a database"
+run_logged "$db" schema
+is "$RC" 0 "schema runs on an empty database"
+fp=$(count_lines "$TRIPS" .)
+note "schema: $fp round trips"
+
+# ---------------------------------------------------------------- up
+db=$(fresh_db rt_up) || BAIL_OUT "cannot create a database"
+run_logged "$db" up --to $UNITS
+is "$RC" 0 "up --to 5 applies the Red7 units"
+like "$OUT" "$UNITS applied" "and says it applied five"
+total=$(count_lines "$TRIPS" .)
+runner=$((total - own_up))
+note "up: $total round trips, $own_up of them the units' own statements, $runner the runner's; schema alone: $fp"
+ok "up costs at most two round trips per unit beyond the units' own statements, plus the fingerprint ($runner <= 2 x $UNITS + $fp)" \
+	test "$runner" -le $((2 * UNITS + fp))
+is "$(count_lines "$TRIPS" '^BEGIN; SET LOCAL lock_timeout = [0-9]+; SET LOCAL statement_timeout = [0-9]+; .*pg_advisory_xact_lock\([0-9-]+\); .*SELECT .* FROM "public"\."schema_migrations"')" \
+	$UNITS "each unit's transaction opens with one batch: BEGIN, SET LOCAL timeouts, the lock and the re-read"
+is "$(count_lines "$TRIPS" 'CREATE TABLE IF NOT EXISTS "public"\."schema_migrations"')" 1 \
+	"the history table is created in the first unit's opening batch only"
+is "$(count_lines "$TRIPS" '^INSERT INTO "public"\."schema_migrations" .*; COMMIT;$')" $UNITS \
+	"each unit ends with one batch that writes its row and commits"
+is "$(count_lines "$TRIPS" '^BEGIN')" $UNITS "no other transaction is opened"
+is "$(count_lines "$TRIPS" '(^| )COMMIT;?$')" $UNITS "and nothing else commits"
+is "$(count_lines "$TRIPS" '^create table')" "$(count_lines "$(cat $(unit_files))" 'EXEC SQL CREATE TABLE')" \
+	"every CREATE TABLE of the units reaches the server once, as a round trip of its own"
+
+# A second up has nothing to do: one batch to look, one to end.
+run_logged "$db" up --to $UNITS
+is "$RC" 0 "a second up has nothing to do"
+ok "and costs at most two round trips" test "$(count_lines "$TRIPS" .)" -le 2
+
+# ------------------------------------------------ up --single-transaction
+db=$(fresh_db rt_single) || BAIL_OUT "cannot create a database"
+run_logged "$db" up --to $UNITS --single-transaction
+is "$RC" 0 "up --single-transaction applies the Red7 units"
+total=$(count_lines "$TRIPS" .)
+runner=$((total - own_up))
+note "up --single-transaction: $total round trips, $runner the runner's"
+ok "up --single-transaction costs two round trips beyond the units' statements, plus the fingerprint ($runner <= 2 + $fp)" \
+	test "$runner" -le $((2 + fp))
+is "$(count_lines "$TRIPS" '^BEGIN')" 1 "it opens one transaction"
+is "$(count_lines "$TRIPS" '^INSERT INTO "public"\."schema_migrations" .*; COMMIT;$')" 1 \
+	"and writes every row and commits in one batch"
+
+# -------------------------------------------------------------- down
+run_logged "$db" down --all
+is "$RC" 0 "down --all rolls back the five units"
+total=$(count_lines "$TRIPS" .)
+runner=$((total - own_down))
+note "down --all: $total round trips, $own_down of them the units' own statements, $runner the runner's"
+ok "down --all costs at most two round trips per unit beyond the units' own statements, plus the fingerprint ($runner <= 2 x $UNITS + $fp)" \
+	test "$runner" -le $((2 * UNITS + fp))
+is "$(count_lines "$TRIPS" '^DELETE FROM "public"\."schema_migrations" WHERE version = [0-9]+; .*COMMIT;$')" $UNITS \
+	"each unit ends with one batch that deletes its row and commits"
+
+done_testing
