@@ -39,6 +39,19 @@ cfg_load(const struct cfg_options *opts, struct migrate_config *cfg)
 	}
 	if (getenv("MIGRATE_LOCK_RETRIES"))
 		cfg->lock_retries = atoi(getenv("MIGRATE_LOCK_RETRIES"));
+	if (getenv("MIGRATE_OUT_OF_ORDER"))
+	{
+		const char *v = getenv("MIGRATE_OUT_OF_ORDER");
+
+		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+			cfg->out_of_order = true;
+		else if (strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
+		{
+			log_error("invalid value \"%s\" for MIGRATE_OUT_OF_ORDER: expected true or false", v);
+			cfg_free(cfg);
+			return 2;
+		}
+	}
 	if (getenv("MIGRATE_CONNECT_RETRIES"))
 		cfg->connect_retries = atoi(getenv("MIGRATE_CONNECT_RETRIES"));
 	return 0;

@@ -197,6 +197,8 @@ engine_begin_locked(struct engine *e, bool all, long long version, struct histor
 		if (all)
 			buf_append(&sql, "SELECT pg_catalog.pg_is_in_recovery();\n");
 		history_sql_lock(&sql, &e->ht);
+		/* lets engine_apply.c notice a unit that ends this transaction */
+		buf_append(&sql, ENGINE_TXN_MARK_SQL);
 		if (all)
 		{
 			history_sql_create(&sql, &e->ht);

@@ -63,6 +63,78 @@ report_step_failure(struct engine *e, const struct unit *u, enum direction d,
 	return code;
 }
 
+/*
+ * report_error with a hint, on stderr and in the JSON error object; unit
+ * and file may be NULL.
+ */
+static void
+report_with_hint(int code, const char *msg, const char *hint, const char *unit,
+				 const char *file)
+{
+	struct db_error h = {0};
+
+	/* a db_error without a message carries only the hint into JSON */
+	h.hint = (char *) hint;
+	report_error(code, msg, &h, unit, file, 0);
+	log_hint("%s", hint);
+}
+
+/*
+ * Reports a unit that ended the runner's transaction itself; what ran
+ * before that (in together mode: earlier units too) is committed without
+ * a history row.  Returns 1.
+ */
+static int
+report_txn_ended(const struct unit *u, enum direction d, bool together)
+{
+	char		msg[512];
+	char		hint[256];
+	char		unit_label[256];
+
+	snprintf(unit_label, sizeof(unit_label), "%04lld_%s", u->version, u->name);
+	snprintf(msg, sizeof(msg), "unit %s ended the runner's transaction itself (%s step; a COMMIT or ROLLBACK through EXECUTE IMMEDIATE?): "
+			 "what ran before that%s is committed without a history row, the rest was rolled back",
+			 unit_label, dir_name(d), together ? " in the transaction, earlier units' steps included," : "");
+	snprintf(hint, sizeof(hint), "remove the COMMIT from the unit, undo by hand what it committed, then run \"migrate %s\" again",
+			 dir_name(d));
+	report_with_hint(1, msg, hint, unit_label, u->file);
+	return 1;
+}
+
+/*
+ * Reports an integrity refusal (the planner's reasons in why) with what
+ * to do about each kind of problem in st.  Returns 6.
+ */
+static int
+report_refusal(const struct plan_status *st, enum direction d, const char *why)
+{
+	struct buf	msg;
+	struct buf	hint;
+	bool		modified = false;
+	bool		dead = false;
+	size_t		i;
+
+	for (i = 0; i < st->n; i++)
+	{
+		modified |= st->entries[i].state == UNIT_MODIFIED;
+		dead |= st->entries[i].state == UNIT_RUNNING && !st->entries[i].row->owner_alive;
+	}
+	buf_init(&hint);
+	if (modified)
+		buf_append(&hint, "if the unit files were changed on purpose, run \"migrate repair\" to store this binary's checksums; otherwise build from the files as they were applied");
+	if (dead)
+		buf_printf(&hint, "%sa no-transaction unit's runner died midway: check what it left (an INVALID index, say), undo it, then run \"migrate repair\" so that the unit runs again",
+				   hint.len ? "; " : "");
+	if (hint.len == 0)
+		buf_append(&hint, "nothing was changed; see \"migrate status\"");
+	buf_init(&msg);
+	buf_printf(&msg, "refusing to run %s: %s", dir_name(d), why);
+	report_with_hint(6, msg.data, hint.data, NULL, NULL);
+	buf_free(&msg);
+	buf_free(&hint);
+	return 6;
+}
+
 /* Computes the fingerprint if this is the run's last unit; "" otherwise. */
 static int
 maybe_fingerprint(struct engine *e, bool last, char hex[65])
@@ -90,29 +162,40 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d,
 		return rc;
 	}
 	buf_init(&sql);
+	buf_append(&sql, ENGINE_TXN_CHECK_SQL);
 	if (d == DIR_UP)
 		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum,
 						   "applied", (int) duration, hex[0] ? hex : NULL, NULL);
 	else
-	{
 		history_sql_delete(&sql, &e->ht, u->version);
-		if (last)
-			history_sql_store_hash(&sql, e->db, &e->ht, hex);
-	}
+	/* the newest row carries the run's fingerprint, even out of order */
+	if (last)
+		history_sql_store_hash(&sql, e->db, &e->ht, hex);
 	buf_append(&sql, "COMMIT;");
 	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
 	buf_free(&sql);
 	if (rc != 0)
 	{
 		engine_rollback(e->db);
-		rc = engine_report_db_failure(e, "recording the unit in the history table", &err);
+		if (strcmp(err.sqlstate, ENGINE_TXN_ENDED_SQLSTATE) == 0)
+			rc = report_txn_ended(u, d, false);
+		else
+			rc = engine_report_db_failure(e, "recording the unit in the history table", &err);
 		db_error_clear(&err);
 		return rc;
 	}
 	return 0;
 }
 
-/* Runs one transactional step in the open transaction. */
+#define STEP_FAILED (-1)			/* *f says why */
+#define STEP_ENDED_TXN (-2)		/* the unit ended the runner's transaction */
+
+/*
+ * Runs one transactional step in the open transaction.  Returns 0,
+ * STEP_FAILED with *f filled, or STEP_ENDED_TXN when the session is no
+ * longer in a transaction (a later check, ENGINE_TXN_CHECK_SQL, catches
+ * the case where ecpglib opened a new one).
+ */
 static int
 run_step(struct engine *e, const struct unit *u, enum direction d,
 		 long *duration, struct step_failure *f)
@@ -122,13 +205,25 @@ run_step(struct engine *e, const struct unit *u, enum direction d,
 
 	rc = step_run(d == DIR_UP ? u->def->up : u->def->down, e->db, f);
 	*duration = engine_now_ms() - t0;
-	if (rc == 0 && !db_in_transaction(e->db))
-	{
-		db_error_from_text(&f->err, "", "the unit committed or ended the runner's transaction itself (a COMMIT or ROLLBACK inside EXECUTE IMMEDIATE?); what it did before that is committed");
-		f->file = u->file;
-		return -1;
-	}
-	return rc;
+	if (rc != 0)
+		return STEP_FAILED;
+	if (!db_in_transaction(e->db))
+		return STEP_ENDED_TXN;
+	return 0;
+}
+
+/*
+ * For units run together in one transaction: STEP_ENDED_TXN when the
+ * transaction the runner opened has ended (one round trip), else 0.
+ */
+static int
+check_txn_intact(struct engine *e)
+{
+	struct db_error err = {0};
+	int			rc = db_exec(e->db, ENGINE_TXN_CHECK_SQL, &err);
+
+	db_error_clear(&err);
+	return rc == 0 ? 0 : STEP_ENDED_TXN;
 }
 
 /*
@@ -222,11 +317,9 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
 		history_sql_settle(&sql, e->db, &e->ht, u->version, (int) duration,
 						   hex[0] ? hex : NULL);
 	else
-	{
 		history_sql_delete(&sql, &e->ht, u->version);
-		if (last)
-			history_sql_store_hash(&sql, e->db, &e->ht, hex);
-	}
+	if (last)
+		history_sql_store_hash(&sql, e->db, &e->ht, hex);
 	buf_append(&sql, "COMMIT;");
 	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
 	buf_free(&sql);
@@ -262,7 +355,8 @@ run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
 		long		duration;
 		int			rc;
 
-		if (run_step(e, u, d, &duration, &f) == 0)
+		rc = run_step(e, u, d, &duration, &f);
+		if (rc == 0)
 		{
 			rc = finish_unit(e, u, d, duration, last);
 			if (rc == 0)
@@ -270,6 +364,8 @@ run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
 			return rc;
 		}
 		engine_rollback(e->db);
+		if (rc == STEP_ENDED_TXN)
+			return report_txn_ended(u, d, false);
 		if (strcmp(f.err.sqlstate, "55P03") != 0 || attempt >= e->cfg->lock_retries)
 		{
 			rc = report_step_failure(e, u, d, &f, true);
@@ -366,10 +462,16 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 			report_counts()->skipped++;
 			continue;
 		}
-		if (run_step(e, units[i], d, &durations[i], &f) != 0)
+		rc = run_step(e, units[i], d, &durations[i], &f);
+		if (rc == 0)
+			rc = check_txn_intact(e);
+		if (rc != 0)
 		{
 			engine_rollback(e->db);
-			rc = report_step_failure(e, units[i], d, &f, true);
+			if (rc == STEP_ENDED_TXN)
+				rc = report_txn_ended(units[i], d, true);
+			else
+				rc = report_step_failure(e, units[i], d, &f, true);
 			db_error_clear(&f.err);
 			break;
 		}
@@ -395,12 +497,11 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 		if (d == DIR_UP)
 			history_sql_insert(&sql, e->db, &e->ht, units[i]->version, units[i]->name,
 							   units[i]->checksum, "applied", (int) durations[i],
-							   i == n - 1 ? hex : NULL, NULL);
+							   NULL, NULL);
 		else
 			history_sql_delete(&sql, &e->ht, units[i]->version);
 	}
-	if (d == DIR_DOWN)
-		history_sql_store_hash(&sql, e->db, &e->ht, hex);
+	history_sql_store_hash(&sql, e->db, &e->ht, hex);
 	buf_append(&sql, "COMMIT;");
 	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
 	buf_free(&sql);
@@ -493,13 +594,16 @@ engine_up(struct engine *e, const struct up_options *o, bool dry_run)
 		if (rc != 0)
 		{
 			engine_rollback(e->db);
-			report_error(rc, why.data, NULL, NULL, NULL, 0);
+			rc = report_refusal(&st, DIR_UP, why.data);
 		}
 	}
-	if (rc == 0 && n == 0)
+	if (rc == 0 && n == 0 && dry_run)
+		engine_rollback(e->db);
+	else if (rc == 0 && n == 0)
 	{
 		struct db_error err = {0};
 
+		/* commits the history table when this run created it */
 		if (db_exec(e->db, "COMMIT", &err) != 0)
 			rc = engine_report_db_failure(e, "committing", &err);
 		db_error_clear(&err);
@@ -537,7 +641,7 @@ engine_down(struct engine *e, const struct down_options *o, bool dry_run)
 		if (rc != 0)
 		{
 			engine_rollback(e->db);
-			report_error(rc, why.data, NULL, NULL, NULL, 0);
+			rc = report_refusal(&st, DIR_DOWN, why.data);
 		}
 	}
 	units = xcalloc(n + 1, sizeof(*units));

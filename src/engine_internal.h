@@ -6,6 +6,21 @@
 
 #include "engine.h"
 
+/*
+ * Every transaction the engine opens sets this transaction-local marker
+ * (after the lock, before reading the history); ENGINE_TXN_CHECK_SQL fails
+ * with SQLSTATE MG001 once the transaction it was set in has ended, as
+ * when a unit sent COMMIT through EXECUTE IMMEDIATE and ecpglib then
+ * opened a new transaction for its next statement.
+ */
+#define ENGINE_TXN_MARK_SQL "SET LOCAL migrate.unit_txn = on;\n"
+#define ENGINE_TXN_CHECK_SQL \
+	"DO $$BEGIN IF pg_catalog.current_setting('migrate.unit_txn', true) " \
+	"IS DISTINCT FROM 'on' THEN RAISE EXCEPTION USING ERRCODE = 'MG001', " \
+	"MESSAGE = 'the transaction that the runner opened for the unit has ended'; " \
+	"END IF; END$$;\n"
+#define ENGINE_TXN_ENDED_SQLSTATE "MG001"
+
 long		engine_now_ms(void);
 void		engine_sleep_ms(long ms);
 void		engine_lock_backoff(int attempt);
