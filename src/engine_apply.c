@@ -532,7 +532,7 @@ notice_unknown(const struct plan_status *st)
 
 	for (i = 0; i < st->n; i++)
 		if (st->entries[i].state == UNIT_UNKNOWN)
-			report_notice("version %lld (%s) is applied but unknown to this binary",
+			report_notice("version %04lld (%s) is applied but unknown to this binary",
 						  st->entries[i].version, st->entries[i].name);
 }
 
