@@ -24,11 +24,10 @@ void		migrate_sql_failed(const char *file, int line);
 /*
  * For libpq calls a unit makes itself on ECPGget_PGconn(NULL) (COPY with
  * PQputCopyData, say): records res's error (or the connection's, when res
- * is NULL or holds none) with the unit's file and line, then leaves the
- * step like a failed EXEC SQL statement.  Does not PQclear res.  Never
- * returns.
+ * is NULL or holds none) with the unit's file and line, clears res, then
+ * leaves the step like a failed EXEC SQL statement.  Never returns.
  */
-void		migrate_pq_failed(const char *file, int line, const PGresult *res);
+void		migrate_pq_failed(const char *file, int line, PGresult *res);
 
 /* MIGRATE_PQ_FAILED(res): migrate_pq_failed at the caller's file and line. */
 #define MIGRATE_PQ_FAILED(res) migrate_pq_failed(__FILE__, __LINE__, (res))

@@ -8,6 +8,6 @@
 #include <libpq-fe.h>
 
 void		migrate_sql_failed(const char *file, int line);
-void		migrate_pq_failed(const char *file, int line, const PGresult *res);
+void		migrate_pq_failed(const char *file, int line, PGresult *res);
 
 #endif
