@@ -72,7 +72,7 @@ make_app_name(struct engine *e)
 int
 engine_open(struct engine *e, const struct migrate_config *cfg)
 {
-	struct db_options o;
+	struct db_options o = {0};
 	struct db_error err = {0};
 	int			rc;
 
@@ -93,9 +93,7 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 	rc = db_connect(cfg->database_url, &o, &e->db, &err);
 	if (rc != 0)
 	{
-		report_error(rc, err.message, NULL, NULL, NULL, 0);
-		if (err.detail)
-			log_detail("%s", err.detail);
+		db_report_connect_failure(rc, &err);
 		db_error_clear(&err);
 		return rc;
 	}

@@ -138,7 +138,8 @@ run_step(struct engine *e, const struct unit *u, enum direction d,
 static int
 direct_db(struct engine *e, struct db **out)
 {
-	struct db_options o = {e->cfg->connect_retries, e->cfg->connect_timeout_ms, e->app_name};
+	struct db_options o = {.connect_retries = e->cfg->connect_retries,
+	.connect_timeout_ms = e->cfg->connect_timeout_ms, .application_name = e->app_name};
 	struct db_error err = {0};
 	int			rc;
 
@@ -147,9 +148,7 @@ direct_db(struct engine *e, struct db **out)
 		rc = db_connect(e->cfg->direct_url, &o, &e->direct, &err);
 		if (rc != 0)
 		{
-			report_error(rc, err.message, NULL, NULL, NULL, 0);
-			if (err.detail)
-				log_detail("%s", err.detail);
+			db_report_connect_failure(rc, &err);
 			db_error_clear(&err);
 			return rc;
 		}
