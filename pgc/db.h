@@ -62,13 +62,6 @@ int			db_connect(const char *url, const struct db_options *opts, struct db **out
  */
 void		db_report_connect_failure(int exit_code, const struct db_error *failure);
 
-/*
- * The server's answer to "is this a read-only standby?" as it reported at
- * connect time (in_hot_standby, PostgreSQL 14 and later): 1 yes, 0 no,
- * -1 not reported (an older server, or a pooler that does not pass it).
- */
-int			db_standby_reported(struct db *db);
-
 /* Disconnects (rolling back anything open) and frees db; accepts NULL. */
 void		db_close(struct db *db);
 
