@@ -201,10 +201,11 @@ report_finish(int exit_code, const char *extra_json)
 			 (strcmp(rep.command, "up") == 0 || strcmp(rep.command, "down") == 0 ||
 			  strcmp(rep.command, "redo") == 0))
 	{
-		if (rep.counts.applied + rep.counts.rolled_back + rep.counts.skipped == 0 &&
-			exit_code == 0)
+		int			done = rep.counts.applied + rep.counts.rolled_back + rep.counts.skipped;
+
+		if (done == 0 && exit_code == 0)
 			printf("nothing to do\n");
-		else
+		else if (done > 0)
 			printf("%s: %d applied, %d rolled back, %d skipped in %ld ms%s\n",
 				   rep.command, rep.counts.applied, rep.counts.rolled_back,
 				   rep.counts.skipped, elapsed_ms(),

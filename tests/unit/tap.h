@@ -5,6 +5,7 @@
 #ifndef MIGRATE_TAP_H
 #define MIGRATE_TAP_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,11 +30,19 @@ static int	tap_failed;
 #define diag(...) \
 	do { printf("# "); printf(__VA_ARGS__); printf("\n"); } while (0)
 
+static inline int tap_ok_at(int pass, const char *file, int line, const char *name, ...)
+			__attribute__((format(printf, 4, 5)));
+static inline int tap_is_at(const char *got, const char *expected, const char *file,
+							int line, const char *name, ...)
+			__attribute__((format(printf, 5, 6)));
+
 static inline int
-tap_ok_at(int pass, const char *file, int line, const char *name, ...)
+tap_vok_at(int pass, const char *file, int line, const char *name, va_list ap)
 {
 	tap_count++;
-	printf("%s %d - %s\n", pass ? "ok" : "not ok", tap_count, name);
+	printf("%s %d - ", pass ? "ok" : "not ok", tap_count);
+	vprintf(name, ap);
+	printf("\n");
 	if (!pass)
 	{
 		tap_failed++;
@@ -43,16 +52,31 @@ tap_ok_at(int pass, const char *file, int line, const char *name, ...)
 }
 
 static inline int
+tap_ok_at(int pass, const char *file, int line, const char *name, ...)
+{
+	va_list		ap;
+
+	va_start(ap, name);
+	pass = tap_vok_at(pass, file, line, name, ap);
+	va_end(ap);
+	return pass;
+}
+
+static inline int
 tap_is_at(const char *got, const char *expected, const char *file, int line,
 		  const char *name, ...)
 {
 	int			pass;
+	va_list		ap;
 
 	if (got == NULL || expected == NULL)
 		pass = got == expected;
 	else
 		pass = strcmp(got, expected) == 0;
-	if (!tap_ok_at(pass, file, line, name))
+	va_start(ap, name);
+	pass = tap_vok_at(pass, file, line, name, ap);
+	va_end(ap);
+	if (!pass)
 		printf("#          got: %s%s%s\n#     expected: %s%s%s\n",
 			   got ? "'" : "", got ? got : "NULL", got ? "'" : "",
 			   expected ? "'" : "", expected ? expected : "NULL",

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# t140: help, --version, usage errors, and "new" writing units.
+. "$(dirname "$0")/lib/tap.sh"
+
+command_checks_all 0 'Usage:' '^$' "--help prints usage on stdout and exits 0" -- "$MIGRATE_BIN" --help
+like "$OUT" 'Connection options:' "--help has a connection options section"
+like "$OUT" 'Exit codes:' "--help lists the exit codes"
+command_checks_all 0 '^migrate [0-9]+\.[0-9]+\.[0-9]+$' '^$' "--version prints the version" -- "$MIGRATE_BIN" --version
+command_checks_all 2 '^$' 'unknown command "frobnicate".*Try "migrate --help"' "an unknown command exits 2" -- "$MIGRATE_BIN" frobnicate
+command_checks_all 2 'Usage:' '' "no command prints usage and exits 2" -- "$MIGRATE_BIN"
+
+for cmd in up down redo status version new baseline verify repair schema create-db drop-db help; do
+	command_checks_all 0 "Usage:.*migrate \\[OPTIONS\\] $cmd" '^$' "$cmd --help prints the command's usage" -- "$MIGRATE_BIN" "$cmd" --help
+done
+command_checks_all 0 'Command options:.*--single-transaction' '^$' "help up lists up's options" -- "$MIGRATE_BIN" help up
+command_checks_all 2 '^$' 'unknown command "nope"' "help of an unknown command exits 2" -- "$MIGRATE_BIN" help nope
+command_checks_all 2 '^$' 'option -d needs a value' "a global option without its value exits 2" -- "$MIGRATE_BIN" status -d
+for cmd in up down redo status; do
+	command_checks_all 2 '^$' 'Try "migrate --help"' "$cmd with an unknown option exits 2" -- "$MIGRATE_BIN" "$cmd" --no-such-option
+done
+command_checks_all 2 '^$' 'invalid value "x" for --step' "--step with a non-number exits 2" -- "$MIGRATE_BIN" up --step x
+
+unset DATABASE_URL
+command_checks_all 2 '^$' 'no database given' "up without a database exits 2 and says how to give one" -- "$MIGRATE_BIN" up
+
+command_checks_all 0 '^migrations/[0-9]{14}_add_thing\.pgc$' '^$' "new writes a timestamped unit and prints its path" -- "$MIGRATE_BIN" new add_thing
+file=$OUT
+ok "the new unit exists" test -f "$file"
+like "$(cat "$file")" 'EXEC SQL INCLUDE migrate_unit;' "the template includes the unit header"
+like "$(cat "$file")" 'MIGRATE_UNIT\(up, down, 0\);' "the template exports both steps"
+ts=${file#migrations/}
+ts=${ts%%_*}
+now=$(date -u +%Y%m%d%H%M%S)
+ok "the version is the current UTC time" test $((now - ts)) -lt 120
+command_checks_all 0 '^migrations/[0-9]+_first\.pgc$' '^$' "new --seq numbers after the highest version" -- "$MIGRATE_BIN" new --seq first
+is "$OUT" "migrations/$(printf '%014d' $((10#$ts + 1)) | sed 's/^0*//')_first.pgc" "new --seq uses the highest version plus one"
+rm -f migrations/*
+command_checks_all 0 '^migrations/0001_first\.pgc$' '^$' "new --seq in an empty directory starts at 0001" -- "$MIGRATE_BIN" new first --seq
+command_checks_all 0 '^migrations/0002_second\.pgc$' '^$' "new --seq pads to four digits" -- "$MIGRATE_BIN" new second --seq
+command_checks_all 2 '^$' 'invalid unit name "Bad-Name"' "new refuses a name outside [a-z0-9_]" -- "$MIGRATE_BIN" new Bad-Name
+command_checks_all 2 '^$' 'new takes one NAME' "new without a name exits 2" -- "$MIGRATE_BIN" new
+
+# the template builds as it is, and the binary applies and rolls it back
+san=0
+case $MIGRATE_BUILD in *asan*) san=1 ;; esac
+run_cmd make -s -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/migrations" \
+	UNITS_OUT="$PWD/build" BIN="$PWD/built-migrate" "$PWD/built-migrate"
+is "$RC" "0" "units written by new build as they are"
+db=$(fresh_db newunit) || BAIL_OUT "cannot create a database"
+command_checks_all 0 'up +0002 second +ok' '' "the built template units apply" -- ./built-migrate -d "$(db_url "$db")" up
+command_checks_all 0 'down +0001 first +ok' '' "the built template units roll back" -- ./built-migrate -d "$(db_url "$db")" down --all
+
+done_testing
