@@ -258,7 +258,7 @@ test_classify(void)
 	size_t		i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		ok(conninfo_classify_failure(cases[i].message) == cases[i].want, cases[i].name);
+		ok(conninfo_classify_failure(cases[i].message) == cases[i].want, "%s", cases[i].name);
 	ok(conninfo_classify_failure(NULL) == CONNINFO_TRANSIENT, "no message is transient");
 }
 
