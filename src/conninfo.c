@@ -48,14 +48,34 @@ conninfo_redact(const char *text, const char *secret)
 	return s;
 }
 
-/* Replaces the text between every pair of double quotes with the mask. */
+/* True when s[0..n-1] is the name of a libpq connection keyword. */
+static bool
+is_keyword(const char *s, size_t n)
+{
+	PQconninfoOption *all = PQconndefaults();
+	const PQconninfoOption *o;
+	bool		found = false;
+
+	for (o = all; o != NULL && o->keyword != NULL && !found; o++)
+		found = strlen(o->keyword) == n && strncmp(o->keyword, s, n) == 0;
+	PQconninfoFree(all);
+	return found;
+}
+
+/*
+ * Replaces the text between every pair of double quotes with the mask,
+ * except libpq keywords and single characters when keep_keywords.  *masked tells whether any
+ * was replaced (may be NULL).
+ */
 static char *
-mask_quoted(const char *text)
+mask_quoted(const char *text, bool keep_keywords, bool *masked)
 {
 	struct buf	b;
 	const char *p = text;
 	char	   *s;
 
+	if (masked != NULL)
+		*masked = false;
 	buf_init(&b);
 	while (*p != '\0')
 	{
@@ -67,8 +87,17 @@ mask_quoted(const char *text)
 			buf_append(&b, p);
 			break;
 		}
-		buf_append_len(&b, p, (size_t) (open - p) + 1);
-		buf_append(&b, MASK "\"");
+		/* libpq's own one-character quotes ("=", "]", ":") stay too */
+		if (keep_keywords && (close - open - 1 <= 1 ||
+							  is_keyword(open + 1, (size_t) (close - open - 1))))
+			buf_append_len(&b, p, (size_t) (close - p) + 1);
+		else
+		{
+			buf_append_len(&b, p, (size_t) (open - p) + 1);
+			buf_append(&b, MASK "\"");
+			if (masked != NULL)
+				*masked = true;
+		}
 		p = close + 1;
 	}
 	s = buf_detach(&b);
@@ -180,8 +209,10 @@ secrets_from_keywords(struct secrets *sec, const char *url)
 
 /*
  * libpq's parse errors quote the offending token, or the whole URI, which
- * may hold the password: mask whatever looks like one, and every quoted
- * token when the password cannot be told apart.
+ * may hold the password (or a piece of one written without quotes): when
+ * the string may hold a password, every quoted token but a keyword's name
+ * is masked, and whatever looks like the password is masked wherever it
+ * appears.
  */
 static char *
 describe_parse_error(const char *url, const char *pqerr)
@@ -191,7 +222,7 @@ describe_parse_error(const char *url, const char *pqerr)
 	struct buf	b;
 	char	   *msg = xstrdup(pqerr != NULL ? pqerr : "out of memory");
 	bool		may_hold = strchr(url, '@') != NULL || strcasestr(decoded, "password") != NULL;
-	bool		all_long = true;
+	bool		masked = false;
 	int			i;
 
 	secrets_from_userinfo(&sec, url);
@@ -201,15 +232,13 @@ describe_parse_error(const char *url, const char *pqerr)
 	{
 		char	   *m = conninfo_redact(msg, sec.s[i]);
 
-		if (strlen(sec.s[i]) < 4)
-			all_long = false;
 		free(msg);
 		msg = m;
 		free(sec.s[i]);
 	}
-	if (may_hold && (sec.n == 0 || !all_long))
+	if (may_hold)
 	{
-		char	   *m = mask_quoted(msg);
+		char	   *m = mask_quoted(msg, true, &masked);
 
 		free(msg);
 		msg = m;
@@ -218,6 +247,8 @@ describe_parse_error(const char *url, const char *pqerr)
 	buf_printf(&b, "invalid connection string: %s", msg);
 	while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ' '))
 		b.data[--b.len] = '\0';
+	if (masked)
+		buf_append(&b, " (quoted parts hidden: the string may hold a password)");
 	free(msg);
 	free(decoded);
 	msg = buf_detach(&b);
@@ -418,7 +449,7 @@ conninfo_classify_failure(const char *libpq_message)
 		return CONNINFO_TRANSIENT;
 	if (names_missing_object(libpq_message))
 		return CONNINFO_PERMANENT;
-	unquoted = mask_quoted(libpq_message);
+	unquoted = mask_quoted(libpq_message, false, NULL);
 	for (i = 0; i < sizeof(permanent_reasons) / sizeof(permanent_reasons[0]); i++)
 		if (strcasestr(unquoted, permanent_reasons[i]) != NULL)
 			result = CONNINFO_PERMANENT;

@@ -179,7 +179,8 @@ test_parse_errors(void)
 	free(e);
 	e = parse_error("postgresql://u:hunter2secret@h/d?nosuchoption=1");
 	ok(e != NULL && !holds_piece_of(e, "hunter2secret"), "an unknown URI option does not echo the password");
-	ok(e != NULL && strstr(e, "nosuchoption") != NULL, "the unknown option is named when the password is known");
+	ok(e != NULL && strstr(e, "(quoted parts hidden: the string may hold a password)") != NULL,
+	   "the message says why its quoted parts are hidden");
 	free(e);
 	e = parse_error("postgresql://u:hunter2secret@[::1/d");
 	ok(e != NULL && !holds_piece_of(e, "hunter2secret"), "a URI quoted whole is masked");
@@ -190,6 +191,10 @@ test_parse_errors(void)
 	e = parse_error("host=h password=abc bogus=1");
 	ok(e != NULL && strstr(e, "\"bogus\"") == NULL && strstr(e, "abc") == NULL,
 	   "a short password masks every quoted token");
+	free(e);
+	e = parse_error("host=h password=my secret phrase");
+	ok(e != NULL && strstr(e, "secret") == NULL && strstr(e, "phrase") == NULL,
+	   "an unquoted password with spaces is not echoed piecewise");
 	free(e);
 	e = parse_error("postgresql://h/d?%70assword=hunter2secret&x");
 	ok(e != NULL && !holds_piece_of(e, "hunter2secret"), "a percent-encoded password keyword is found too");
