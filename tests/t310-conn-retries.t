@@ -101,6 +101,7 @@ unlike "$ERR" 'gave up after' "a missing role is not retried"
 if command -v python3 >/dev/null 2>&1; then
 	run_bg fake_starting python3 "$MIGRATE_ROOT/tests/lib/fake_pg.py" starting "$PWD/starting.port"
 	run_bg fake_silent python3 "$MIGRATE_ROOT/tests/lib/fake_pg.py" silent "$PWD/silent.port"
+	at_exit 'kill $(cat "$TEST_TMPDIR/starting.port.pid" "$TEST_TMPDIR/silent.port.pid" 2>/dev/null) 2>/dev/null'
 	for _ in $(seq 50); do
 		[ -s starting.port ] && [ -s silent.port ] && break
 		sleep 0.1
@@ -120,7 +121,9 @@ if command -v python3 >/dev/null 2>&1; then
 	like "$ERR" 'gave up after 2 attempts' "the timeout is retried connect_retries times"
 	ok "two attempts of connect_timeout=2 end within 20 s ($elapsed ms)" test "$elapsed" -lt 20000
 	note "silent server, connect_timeout=2, 1 retry: $elapsed ms"
-	kill "${_TAP_BG[fake_starting]}" "${_TAP_BG[fake_silent]}" 2>/dev/null
+	kill "$(cat starting.port.pid)" "$(cat silent.port.pid)" 2>/dev/null
+	wait_bg fake_starting
+	wait_bg fake_silent
 else
 	skip "python3 is not installed (the fake servers need it)" 7
 fi

@@ -9,7 +9,8 @@
 #                                  starting up", as a server in startup does
 #
 # It declines SSL and GSSAPI encryption requests ('N') first, as a server
-# without them does, and exits after 120 s at most.
+# without them does, writes its process id to PORTFILE.pid (to be stopped
+# with kill) and exits after 120 s at most.
 import os
 import socket
 import struct
@@ -62,6 +63,8 @@ def main():
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("127.0.0.1", 0))
     srv.listen(64)
+    with open(portfile + ".pid", "w") as f:
+        f.write("%d\n" % os.getpid())
     with open(portfile + ".tmp", "w") as f:
         f.write("%d\n" % srv.getsockname()[1])
     os.rename(portfile + ".tmp", portfile)
