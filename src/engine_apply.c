@@ -233,7 +233,8 @@ check_txn_intact(struct engine *e)
 static int
 direct_db(struct engine *e, struct db **out)
 {
-	struct db_options o = {e->cfg->connect_retries, e->cfg->connect_timeout_ms, e->app_name};
+	struct db_options o = {.connect_retries = e->cfg->connect_retries,
+	.connect_timeout_ms = e->cfg->connect_timeout_ms, .application_name = e->app_name};
 	struct db_error err = {0};
 	int			rc;
 
@@ -242,9 +243,7 @@ direct_db(struct engine *e, struct db **out)
 		rc = db_connect(e->cfg->direct_url, &o, &e->direct, &err);
 		if (rc != 0)
 		{
-			report_error(rc, err.message, NULL, NULL, NULL, 0);
-			if (err.detail)
-				log_detail("%s", err.detail);
+			db_report_connect_failure(rc, &err);
 			db_error_clear(&err);
 			return rc;
 		}
