@@ -213,17 +213,19 @@ run_step(struct engine *e, const struct unit *u, enum direction d,
 }
 
 /*
- * For units run together in one transaction: STEP_ENDED_TXN when the
- * transaction the runner opened has ended (one round trip), else 0.
+ * For units run together in one transaction, after a step: 0 while the
+ * transaction the runner opened is still open, STEP_ENDED_TXN when it has
+ * ended, STEP_FAILED with *f filled when the check itself failed (a lost
+ * connection, say).  One round trip.
  */
 static int
-check_txn_intact(struct engine *e)
+check_txn_intact(struct engine *e, struct step_failure *f)
 {
-	struct db_error err = {0};
-	int			rc = db_exec(e->db, ENGINE_TXN_CHECK_SQL, &err);
-
-	db_error_clear(&err);
-	return rc == 0 ? 0 : STEP_ENDED_TXN;
+	if (db_exec(e->db, ENGINE_TXN_CHECK_SQL, &f->err) == 0)
+		return 0;
+	if (strcmp(f->err.sqlstate, ENGINE_TXN_ENDED_SQLSTATE) == 0)
+		return STEP_ENDED_TXN;
+	return STEP_FAILED;
 }
 
 /*
@@ -276,8 +278,13 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
 		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum,
 						   "running", 0, NULL, e->app_name);
 	else
-		buf_printf(&sql, "UPDATE %s SET state = 'running', owner = '%s' WHERE version = %lld;\n",
-				   e->ht.qualified, e->app_name, u->version);
+	{
+		char	   *owner = db_quote_literal(e->db, e->app_name);
+
+		buf_printf(&sql, "UPDATE %s SET state = 'running', owner = %s WHERE version = %lld;\n",
+				   e->ht.qualified, owner, u->version);
+		free(owner);
+	}
 	buf_append(&sql, "COMMIT;");
 	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
 	buf_free(&sql);
@@ -463,7 +470,7 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 		}
 		rc = run_step(e, units[i], d, &durations[i], &f);
 		if (rc == 0)
-			rc = check_txn_intact(e);
+			rc = check_txn_intact(e, &f);
 		if (rc != 0)
 		{
 			engine_rollback(e->db);
