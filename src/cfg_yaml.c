@@ -216,6 +216,14 @@ report_syntax_error(const struct cy_parser *cp)
 				  "tabs are not allowed for indentation; use spaces");
 		return;
 	}
+	if (p->context != NULL && strstr(p->context, "quoted scalar") != NULL &&
+		strstr(problem, "end of stream") != NULL)
+	{
+		/* where the quote opens says more than the end of the file */
+		cy_report(cp->src, (int) p->context_mark.line + 1,
+				  (int) p->context_mark.column + 1, "this quoted value has no closing quote");
+		return;
+	}
 	if (p->error == YAML_READER_ERROR)
 	{
 		/* the reader gives a byte offset only */
