@@ -45,7 +45,7 @@ static const char *const cfg_vars[] = {
 struct golden_case
 {
 	char		dir[PATH_MAX];	/* the fixtures */
-	char		name[NAME_MAX];
+	char		name[NAME_MAX + 1];
 	char		tmp[64];		/* where it runs */
 	char	   *args;			/* NAME.args, or "" */
 	char	   *set_vars[64];	/* what to unset afterwards */
