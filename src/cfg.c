@@ -613,8 +613,7 @@ walk_environments(struct cfg_loader *ld, const char *selected)
 
 		if (name->kind != CY_SCALAR || name->is_null || name->text[0] == '\0')
 			return node_fail(ld, name, "an environment name must be a name, not %s",
-							 name->text && name->text[0] == '\0' && !name->is_null
-							 ? "empty" : cy_kind_name(name));
+							 name->kind == CY_SCALAR ? "empty" : cy_kind_name(name));
 		if ((first = earlier_environment(envs, i, name->text)) != NULL)
 		{
 			node_fail(ld, name, "duplicate environment \"%s\"", name->text);
