@@ -17,8 +17,9 @@
  * The first "# " line of NAME.yaml, NAME.args or NAME.env names the test.
  * With MIGRATE_TEST_BLESS=1 in the environment, NAME.err and NAME.out are
  * rewritten from what the code does: review the diff before committing.
- * The fixtures are found in $MIGRATE_TEST_CFG_DIR, else tests/cfg.  A
- * failed case keeps its directory and says where.
+ * The fixtures are found in $MIGRATE_TEST_CFG_DIR, else tests/cfg; each
+ * case runs in a directory under $MIGRATE_TEST_TMP (else /tmp), which a
+ * failed case keeps, saying where.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -46,7 +47,7 @@ struct golden_case
 {
 	char		dir[PATH_MAX];	/* the fixtures */
 	char		name[NAME_MAX + 1];
-	char		tmp[64];		/* where it runs */
+	char		tmp[PATH_MAX];	/* where it runs */
 	char	   *args;			/* NAME.args, or "" */
 	char	   *set_vars[64];	/* what to unset afterwards */
 	int			nset;
@@ -253,18 +254,18 @@ run_load(struct golden_case *gc, int *rc, char **out)
 	return slurp("stderr.txt");
 }
 
-/* Prints text line by line as TAP comments. */
+/* Adds text to the report, line by line, as TAP comments. */
 static void
-diag_lines(const char *label, const char *text)
+report_lines(struct buf *report, const char *label, const char *text)
 {
 	const char *p = text ? text : "(nothing)\n";
 
-	diag("%s:", label);
+	buf_printf(report, "# %s:\n", label);
 	while (*p != '\0')
 	{
 		int			n = (int) strcspn(p, "\n");
 
-		diag("  |%.*s", n, p);
+		buf_printf(report, "#   |%.*s\n", n, p);
 		p += n + (p[n] == '\n');
 	}
 }
@@ -289,7 +290,7 @@ remove_dir(const char *dir)
 {
 	DIR		   *d = opendir(dir);
 	struct dirent *e;
-	char		path[64 + NAME_MAX + 2];
+	char		path[PATH_MAX + NAME_MAX + 2];
 
 	while (d != NULL && (e = readdir(d)) != NULL)
 	{
@@ -318,7 +319,7 @@ bless(const struct golden_case *gc, const char *err, const char *out)
 
 /* Checks one case: stderr, exit code and, when given, the result. */
 static bool
-check_case(struct golden_case *gc, const char *cwd)
+check_case(struct golden_case *gc, const char *cwd, struct buf *report)
 {
 	char	   *want_err = fixture(gc, "err");
 	char	   *want_out = fixture(gc, "out");
@@ -339,13 +340,13 @@ check_case(struct golden_case *gc, const char *cwd)
 		(want_out == NULL || (got_out != NULL && strcmp(got_out, want_out) == 0));
 	if (!pass)
 	{
-		diag("exit code %d, expected %d; kept %s", rc, want_rc, gc->tmp);
-		diag_lines("stderr", got_err);
-		diag_lines("expected stderr", want_err);
+		buf_printf(report, "# exit code %d, expected %d; kept %s\n", rc, want_rc, gc->tmp);
+		report_lines(report, "stderr", got_err);
+		report_lines(report, "expected stderr", want_err);
 		if (want_out != NULL)
 		{
-			diag_lines("result", got_out);
-			diag_lines("expected result", want_out);
+			report_lines(report, "result", got_out);
+			report_lines(report, "expected result", want_out);
 		}
 	}
 	clear_environment(gc);
@@ -364,18 +365,23 @@ run_case(const char *dir, const char *name, const char *cwd)
 	struct golden_case gc;
 	char		title[512];
 	bool		pass = false;
+	struct buf	report;
 
 	memset(&gc, 0, sizeof(gc));
 	snprintf(gc.dir, sizeof(gc.dir), "%s", dir);
 	snprintf(gc.name, sizeof(gc.name), "%s", name);
-	snprintf(gc.tmp, sizeof(gc.tmp), "/tmp/cfg_golden.XXXXXX");
+	snprintf(gc.tmp, sizeof(gc.tmp), "%s/cfg_golden.XXXXXX",
+			 getenv("MIGRATE_TEST_TMP") ? getenv("MIGRATE_TEST_TMP") : "/tmp");
 	gc.args = fixture(&gc, "args");
 	describe(&gc, title, sizeof(title));
+	buf_init(&report);
 	if (mkdtemp(gc.tmp) != NULL && chdir(gc.tmp) == 0)
-		pass = check_case(&gc, cwd);
-	ok(pass, title);
+		pass = check_case(&gc, cwd, &report);
+	ok(pass, "%s", title);
+	fputs(report.data, stdout);
 	if (pass)
 		remove_dir(gc.tmp);
+	buf_free(&report);
 	free(gc.args);
 }
 
