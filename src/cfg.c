@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "cfg_yaml.h"
@@ -436,11 +437,38 @@ closest_key(const char *name, bool top)
 	return best;
 }
 
+/*
+ * The defined environment that name most likely means: a close spelling,
+ * else the only one that name begins ("prod" for "production"), else NULL.
+ */
+static const char *
+closest_environment(const struct cy_node *envs, const char *name)
+{
+	const char *prefixed = NULL;
+	int			prefixes = 0;
+	size_t		i;
+
+	for (i = 0; i < envs->count; i += 2)
+	{
+		const char *env = envs->children[i].text;
+
+		if (close_to(name, env))
+			return env;
+		if (strlen(name) >= 2 && strncasecmp(env, name, strlen(name)) == 0)
+		{
+			prefixed = env;
+			prefixes++;
+		}
+	}
+	return prefixes == 1 ? prefixed : NULL;
+}
+
 /* "did you mean" for an environment, else the list of them. */
 static void
 hint_environments(const struct cfg_loader *ld, const char *name)
 {
 	struct buf	list;
+	const char *guess;
 	size_t		i;
 
 	if (ld->envs == NULL || ld->envs->count == 0)
@@ -448,19 +476,14 @@ hint_environments(const struct cfg_loader *ld, const char *name)
 		log_hint("define it under \"environments:\" in %s", ld->src.name);
 		return;
 	}
+	if ((guess = closest_environment(ld->envs, name)) != NULL)
+	{
+		log_hint("did you mean \"%s\"?", guess);
+		return;
+	}
 	buf_init(&list);
 	for (i = 0; i < ld->envs->count; i += 2)
-	{
-		const char *env = ld->envs->children[i].text;
-
-		if (close_to(name, env))
-		{
-			log_hint("did you mean \"%s\"?", env);
-			buf_free(&list);
-			return;
-		}
-		buf_printf(&list, "%s\"%s\"", i ? ", " : "", env);
-	}
+		buf_printf(&list, "%s\"%s\"", i ? ", " : "", ld->envs->children[i].text);
 	log_hint("the environments are %s", list.data);
 	buf_free(&list);
 }
