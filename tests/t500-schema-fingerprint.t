@@ -142,51 +142,65 @@ dump()
 		grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' >"$tmp/$1.dump"
 }
 
+# The pairs below are checked in parallel ($T500_JOBS at a time, default
+# 4), each in its own two databases; a pair's result goes to
+# $tmp/pair.N (status, test name, then diagnostics) and report_pairs
+# prints them in order.
 pair=0
+jobs_max=${T500_JOBS:-4}
 
-# differ WHAT SQL_A SQL_B [hidden]: databases that differ in WHAT must
-# have different fingerprints.  pg_dump must show the difference too, or
-# the pair is wrong; with "hidden", pg_dump must not show it (the few
-# documented places where the fingerprint sees more than pg_dump).
-differ()
+# result N STATUS NAME: starts the record of pair N; diagnostics follow
+# on stdin
+result()
 {
-	local a b ha hb
-	pair=$((pair + 1))
-	a=d${pair}a
-	b=d${pair}b
-	if ! mkdb "$a" "$2" || ! mkdb "$b" "$3"; then
-		ok 1 "a difference in $1 changes the fingerprint (setup failed, see $log)"
+	{
+		echo "$2"
+		echo "$3"
+		cat
+	} >"$tmp/pair.$1"
+}
+
+# check_differ N WHAT SQL_A SQL_B [hidden]: databases that differ in WHAT
+# must have different fingerprints.  pg_dump must show the difference
+# too, or the pair is wrong; with "hidden", pg_dump must not show it (the
+# few documented places where the fingerprint sees more than pg_dump).
+check_differ()
+{
+	local n=$1 what="a difference in $2 changes the fingerprint"
+	local a=d${1}a b=d${1}b ha hb
+	if ! mkdb "$a" "$3" || ! mkdb "$b" "$4"; then
+		result "$n" 1 "$what (setup failed, see $log)" </dev/null
 		return
 	fi
 	ha=$(fp "$a")
 	hb=$(fp "$b")
 	dump "$a"
 	dump "$b"
-	if [ "${4:-}" = hidden ]; then
+	if [ "${5:-}" = hidden ]; then
 		if ! cmp -s "$tmp/$a.dump" "$tmp/$b.dump"; then
-			ok 1 "a difference in $1 changes the fingerprint (pg_dump shows it: not hidden)"
+			result "$n" 1 "$what (pg_dump shows it: not hidden)" </dev/null
 			return
 		fi
+		what="$what (pg_dump does not show it)"
 	elif cmp -s "$tmp/$a.dump" "$tmp/$b.dump"; then
-		ok 1 "a difference in $1 changes the fingerprint (pg_dump shows no difference: bad pair)"
+		result "$n" 1 "$what (pg_dump shows no difference: bad pair)" </dev/null
 		return
 	fi
-	[ -n "$ha" ] && [ -n "$hb" ] && [ "$ha" != "$hb" ]
-	ok $? "a difference in $1 changes the fingerprint${4:+ (pg_dump does not show it)}"
-	[ -n "$ha" ] && [ "$ha" = "$hb" ] &&
-		diff "$tmp/$a.dump" "$tmp/$b.dump" | head -n 20 | diag
+	if [ -n "$ha" ] && [ -n "$hb" ] && [ "$ha" != "$hb" ]; then
+		result "$n" 0 "$what" </dev/null
+	else
+		diff "$tmp/$a.dump" "$tmp/$b.dump" | head -n 20 | result "$n" 1 "$what"
+	fi
 }
 
-# same WHAT SQL_A SQL_B: databases whose pg_dump is the same must have the
-# same fingerprint
-same()
+# check_same N WHAT SQL_A SQL_B: databases whose pg_dump is the same must
+# have the same fingerprint
+check_same()
 {
-	local a b ha hb
-	pair=$((pair + 1))
-	a=s${pair}a
-	b=s${pair}b
-	if ! mkdb "$a" "$2" || ! mkdb "$b" "$3"; then
-		ok 1 "$1 give the same fingerprint (setup failed, see $log)"
+	local n=$1 what="$2 give the same fingerprint"
+	local a=s${1}a b=s${1}b ha hb
+	if ! mkdb "$a" "$3" || ! mkdb "$b" "$4"; then
+		result "$n" 1 "$what (setup failed, see $log)" </dev/null
 		return
 	fi
 	ha=$(fp "$a")
@@ -194,14 +208,46 @@ same()
 	dump "$a"
 	dump "$b"
 	if ! cmp -s "$tmp/$a.dump" "$tmp/$b.dump"; then
-		ok 1 "$1 give the same fingerprint (pg_dump differs: bad pair)"
-		diff "$tmp/$a.dump" "$tmp/$b.dump" | head -n 20 | diag
-		return
+		diff "$tmp/$a.dump" "$tmp/$b.dump" | head -n 20 |
+			result "$n" 1 "$what (pg_dump differs: bad pair)"
+	elif [ -n "$ha" ] && [ "$ha" = "$hb" ]; then
+		result "$n" 0 "$what" </dev/null
+	else
+		diff "$tmp/$a.txt" "$tmp/$b.txt" | head -n 20 | result "$n" 1 "$what"
 	fi
-	[ -n "$ha" ] && [ "$ha" = "$hb" ]
-	ok $? "$1 give the same fingerprint"
-	[ -n "$ha" ] && [ "$ha" != "$hb" ] &&
-		diff "$tmp/$a.txt" "$tmp/$b.txt" | head -n 20 | diag
+}
+
+spawn()
+{
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+		wait -n
+	done
+	pair=$((pair + 1))
+	"$1" "$pair" "${@:2}" &
+}
+
+differ()
+{
+	spawn check_differ "$@"
+}
+
+same()
+{
+	spawn check_same "$@"
+}
+
+report_pairs()
+{
+	local i
+	wait
+	for i in $(seq "$pair"); do
+		if [ -f "$tmp/pair.$i" ]; then
+			ok "$(sed -n 1p "$tmp/pair.$i")" "$(sed -n 2p "$tmp/pair.$i")"
+			sed '1,2d' "$tmp/pair.$i" | diag
+		else
+			ok 1 "pair $i left no result (see $log)"
+		fi
+	done
 }
 
 # ------------------------------------------------------------ build
@@ -471,6 +517,8 @@ same 'a table with an index that was rebuilt and one without history' \
 	"$T CREATE INDEX t_a ON t (a); REINDEX TABLE t; CLUSTER t USING t_pkey; ALTER TABLE t SET WITHOUT CLUSTER; VACUUM FULL t;" \
 	"$T CREATE INDEX t_a ON t (a);"
 
+report_pairs
+
 # the restore round trip: a database rebuilt from pg_dump --schema-only
 rich=$(cat tests/schema/rich.sql)
 if mkdb rich "$rich" && createdb -h "$sock" -p "$port" -U postgres restored \
@@ -554,9 +602,16 @@ ok $? "it sends one unnamed statement (server log shows $stmts)"
 
 "$driver" -a "$(conninfo rich)" >"$tmp/err.out" 2>"$tmp/err.txt"
 rc=$?
-[ "$rc" = 1 ] && [ "$(wc -l <"$tmp/err.txt")" = 1 ] &&
-	grep -q '^schema_dump: could not describe the schema: ERROR:  current transaction is aborted' "$tmp/err.txt"
+[ "$rc" = 1 ] && [ "$(wc -l <"$tmp/err.txt")" = 1 ] && [ ! -s "$tmp/err.out" ] &&
+	grep -q '^schema_dump: could not describe the schema: current transaction is aborted, .* (SQLSTATE 25P02)$' "$tmp/err.txt"
 ok $? 'a failed query returns -1 with a one-line reason'
+diag <"$tmp/err.txt"
+
+"$driver" -k "$(conninfo rich)" >"$tmp/err.out" 2>"$tmp/err.txt"
+rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l <"$tmp/err.txt")" = 1 ] && [ ! -s "$tmp/err.out" ] &&
+	grep -q '^schema_dump: could not describe the schema: [a-z]' "$tmp/err.txt"
+ok $? 'a lost connection returns -1 with a one-line reason'
 diag <"$tmp/err.txt"
 
 # a temporary table of a live session is left out

@@ -2,7 +2,7 @@
  * schema_dump.c: a test driver for the schema fingerprint, standing in
  * for `migrate schema` until that command exists.
  *
- * Usage: schema_dump [-t] [-x | -a] [-n N] CONNINFO [HISTORY_TABLE]
+ * Usage: schema_dump [-t] [-x | -a | -k] [-n N] CONNINFO [HISTORY_TABLE]
  *
  * Connects with PQconnectdb(CONNINFO), prints the canonical text that
  * schema_describe() returns, then a last line "fingerprint <sha256 hex>".
@@ -12,6 +12,8 @@
  *         transaction is still open and usable afterwards
  *   -a    call it inside a transaction that an error has aborted, where
  *         it must fail and say why on one line
+ *   -k    call it after the server has ended the session (a lost
+ *         connection), where it must fail and say why on one line
  *   -n N  call it N times (the last text is printed; -t prints each time)
  *
  * Exit status: 0, 1 when the description fails, 2 on bad usage, 5 when
@@ -91,6 +93,17 @@ abort_transaction(PGconn *conn)
 	return PQtransactionStatus(conn) == PQTRANS_INERROR ? 0 : -1;
 }
 
+/* For -k: has the server end this session. */
+static int
+lose_connection(PGconn *conn)
+{
+	PGresult   *res;
+
+	res = PQexec(conn, "SELECT pg_terminate_backend(pg_backend_pid())");
+	PQclear(res);
+	return 0;
+}
+
 /* After -x: the caller's transaction must still be open and usable. */
 static int
 check_transaction(PGconn *conn)
@@ -106,8 +119,8 @@ check_transaction(PGconn *conn)
 static int
 usage(void)
 {
-	fputs("usage: schema_dump [-t] [-x | -a] [-n N] CONNINFO [HISTORY_TABLE]\n",
-		  stderr);
+	fputs("usage: schema_dump [-t] [-x | -a | -k] [-n N] CONNINFO "
+		  "[HISTORY_TABLE]\n", stderr);
 	return 2;
 }
 
@@ -117,6 +130,7 @@ main(int argc, char **argv)
 	int			timing = 0;
 	int			in_tx = 0;
 	int			aborted = 0;
+	int			lost = 0;
 	int			times = 1;
 	int			c;
 	int			rc = 0;
@@ -124,7 +138,7 @@ main(int argc, char **argv)
 	struct buf	text;
 	char		hex[65];
 
-	while ((c = getopt(argc, argv, "txan:")) != -1)
+	while ((c = getopt(argc, argv, "txakn:")) != -1)
 	{
 		if (c == 't')
 			timing = 1;
@@ -132,12 +146,14 @@ main(int argc, char **argv)
 			in_tx = 1;
 		else if (c == 'a')
 			aborted = 1;
+		else if (c == 'k')
+			lost = 1;
 		else if (c == 'n' && (times = atoi(optarg)) > 0)
 			continue;
 		else
 			return usage();
 	}
-	if (optind >= argc || argc - optind > 2 || (in_tx && aborted))
+	if (optind >= argc || argc - optind > 2 || in_tx + aborted + lost > 1)
 		return usage();
 	conn = PQconnectdb(argv[optind]);
 	if (PQstatus(conn) != CONNECTION_OK)
@@ -149,6 +165,7 @@ main(int argc, char **argv)
 	buf_init(&text);
 	if ((in_tx && run_command(conn, "BEGIN") != 0)
 		|| (aborted && abort_transaction(conn) != 0)
+		|| (lost && lose_connection(conn) != 0)
 		|| describe(conn, argc - optind == 2 ? argv[optind + 1]
 					: "public.schema_migrations", times, timing, &text) != 0
 		|| (in_tx && check_transaction(conn) != 0))
