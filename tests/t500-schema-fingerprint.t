@@ -587,6 +587,18 @@ ok $? 'ops.history is described when another history table is named'
 cmp -s "$tmp/rich.txt" "$tmp/rich2.txt"
 ok $? 'describing the same database twice gives the same bytes'
 
+# `migrate schema` prints the same text (when the binary is built)
+bin=${MIGRATE_BIN:-$root/migrate}
+if [ -x "$bin" ]; then
+	(cd "$tmp" && env -u DATABASE_URL -u MIGRATE_CONFIG -u MIGRATE_ENV \
+		"$bin" -d "postgresql:///rich?host=$sock&port=$port&user=postgres" \
+		schema) >"$tmp/rich.cli" 2>>"$log" &&
+		sed '$d' "$tmp/rich.txt" | cmp -s - "$tmp/rich.cli"
+	ok $? "migrate schema prints the text that schema_describe returns"
+else
+	echo "ok $((count += 1)) # skip $bin is not built"
+fi
+
 "$driver" -x "$(conninfo rich)" >"$tmp/rich3.txt" 2>>"$log" &&
 	cmp -s "$tmp/rich.txt" "$tmp/rich3.txt"
 ok $? "it works inside the caller's transaction and leaves it open"

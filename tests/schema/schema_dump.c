@@ -1,6 +1,6 @@
 /*
- * schema_dump.c: a test driver for the schema fingerprint, standing in
- * for `migrate schema` until that command exists.
+ * schema_dump.c: a test driver for the schema fingerprint: like
+ * `migrate schema`, plus the hash, timings and the error paths.
  *
  * Usage: schema_dump [-t] [-x | -a | -k] [-n N] CONNINFO [HISTORY_TABLE]
  *
