@@ -317,3 +317,24 @@ engine_status(struct engine *e, struct history *h, struct plan_status *st)
 	plan_status_build(registry_units, registry_count, h, st);
 	return 0;
 }
+
+int
+engine_commit_batch(struct engine *e, struct buf *sql, const char *what,
+					bool *txn_ended)
+{
+	struct db_error err = {0};
+	int			rc;
+
+	buf_append(sql, "COMMIT;");
+	rc = db_exec(e->db, sql->data, &err);
+	if (rc != 0)
+	{
+		engine_rollback(e->db);
+		if (txn_ended != NULL && strcmp(err.sqlstate, ENGINE_TXN_ENDED_SQLSTATE) == 0)
+			*txn_ended = true;
+		else
+			rc = engine_report_db_failure(e, what, &err);
+	}
+	db_error_clear(&err);
+	return rc;
+}

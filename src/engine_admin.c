@@ -15,24 +15,6 @@
 #include "registry.h"
 #include "report.h"
 
-/* Sends sql followed by COMMIT; returns 0 or the exit code after reporting. */
-static int
-commit_batch(struct engine *e, struct buf *sql, const char *what)
-{
-	struct db_error err = {0};
-	int			rc;
-
-	buf_append(sql, "COMMIT;");
-	rc = db_exec(e->db, sql->data, &err);
-	if (rc != 0)
-	{
-		engine_rollback(e->db);
-		rc = engine_report_db_failure(e, what, &err);
-	}
-	db_error_clear(&err);
-	return rc;
-}
-
 int
 engine_baseline(struct engine *e, long long v, int *recorded)
 {
@@ -79,7 +61,7 @@ engine_baseline(struct engine *e, long long v, int *recorded)
 		history_sql_insert(&sql, e->db, &e->ht, registry_units[i].version,
 						   registry_units[i].name, registry_units[i].checksum,
 						   "baseline", 0, i == n - 1 ? hex : NULL, NULL);
-	rc = commit_batch(e, &sql, "recording the baseline");
+	rc = engine_commit_batch(e, &sql, "recording the baseline", NULL);
 	buf_free(&sql);
 	if (rc != 0)
 		return rc;
@@ -141,7 +123,7 @@ engine_repair(struct engine *e, int *repaired)
 	if (n == 0)
 		engine_rollback(e->db);
 	else
-		rc = commit_batch(e, &sql, "repairing the history table");
+		rc = engine_commit_batch(e, &sql, "repairing the history table", NULL);
 	for (i = 0; rc == 0 && i < st.n; i++)
 		if (changed[i])
 			report_unit("repair", st.entries[i].version, st.entries[i].name,

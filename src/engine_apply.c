@@ -152,7 +152,7 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d,
 {
 	char		hex[65];
 	struct buf	sql;
-	struct db_error err = {0};
+	bool		ended = false;
 	int			rc;
 
 	rc = maybe_fingerprint(e, last, hex);
@@ -171,19 +171,12 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d,
 	/* the newest row carries the run's fingerprint, even out of order */
 	if (last)
 		history_sql_store_hash(&sql, e->db, &e->ht, hex);
-	buf_append(&sql, "COMMIT;");
-	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	rc = engine_commit_batch(e, &sql, "recording the unit in the history table", &ended);
 	buf_free(&sql);
+	if (ended)
+		return report_txn_ended(u, d, false);
 	if (rc != 0)
-	{
-		engine_rollback(e->db);
-		if (strcmp(err.sqlstate, ENGINE_TXN_ENDED_SQLSTATE) == 0)
-			rc = report_txn_ended(u, d, false);
-		else
-			rc = engine_report_db_failure(e, "recording the unit in the history table", &err);
-		db_error_clear(&err);
 		return rc;
-	}
 	return 0;
 }
 
@@ -264,7 +257,6 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
 					 bool last)
 {
 	struct buf	sql;
-	struct db_error err = {0};
 	struct step_failure f;
 	struct db  *target;
 	struct history h = {0};
@@ -285,16 +277,10 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
 				   e->ht.qualified, owner, u->version);
 		free(owner);
 	}
-	buf_append(&sql, "COMMIT;");
-	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	rc = engine_commit_batch(e, &sql, "marking a no-transaction unit running", NULL);
 	buf_free(&sql);
 	if (rc != 0)
-	{
-		engine_rollback(e->db);
-		rc = engine_report_db_failure(e, "marking a no-transaction unit running", &err);
-		db_error_clear(&err);
 		return rc;
-	}
 	rc = direct_db(e, &target);
 	if (rc != 0)
 		return rc;
@@ -326,16 +312,10 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
 		history_sql_delete(&sql, &e->ht, u->version);
 	if (last)
 		history_sql_store_hash(&sql, e->db, &e->ht, hex);
-	buf_append(&sql, "COMMIT;");
-	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	rc = engine_commit_batch(e, &sql, "settling a no-transaction unit", NULL);
 	buf_free(&sql);
 	if (rc != 0)
-	{
-		engine_rollback(e->db);
-		rc = engine_report_db_failure(e, "settling a no-transaction unit", &err);
-		db_error_clear(&err);
 		return rc;
-	}
 	report_unit(dir_name(d), u->version, u->name, "ok", duration);
 	return 0;
 }
@@ -452,7 +432,6 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 {
 	long	   *durations = xcalloc(n + 1, sizeof(long));
 	struct buf	sql;
-	struct db_error err = {0};
 	char		hex[65] = "";
 	size_t		i;
 	int			rc = 0;
@@ -508,14 +487,10 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 			history_sql_delete(&sql, &e->ht, units[i]->version);
 	}
 	history_sql_store_hash(&sql, e->db, &e->ht, hex);
-	buf_append(&sql, "COMMIT;");
-	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	rc = engine_commit_batch(e, &sql, "recording the units in the history table", NULL);
 	buf_free(&sql);
 	if (rc != 0)
 	{
-		engine_rollback(e->db);
-		rc = engine_report_db_failure(e, "recording the units in the history table", &err);
-		db_error_clear(&err);
 		free(durations);
 		return rc;
 	}

@@ -1,5 +1,5 @@
 /*
- * engine_internal.h: helpers shared by engine.c and engine_apply.c.
+ * engine_internal.h: helpers shared by the engine_*.c files and verify.
  */
 #ifndef MIGRATE_ENGINE_INTERNAL_H
 #define MIGRATE_ENGINE_INTERNAL_H
@@ -29,5 +29,15 @@ int			engine_report_db_failure(struct engine *e, const char *what,
 									 const struct db_error *err);
 int			engine_begin_locked(struct engine *e, bool all, long long version,
 								struct history *h);
+
+/*
+ * Appends COMMIT to sql and sends it all in one round trip.  Returns 0, or
+ * after rolling back the exit code of the failure, reported as a failure
+ * of "what" -- except when txn_ended is not NULL and the batch found the
+ * unit's transaction ended (ENGINE_TXN_CHECK_SQL): then *txn_ended is set
+ * and the caller reports.
+ */
+int			engine_commit_batch(struct engine *e, struct buf *sql, const char *what,
+								bool *txn_ended);
 
 #endif
