@@ -22,29 +22,45 @@ struct db_error
 struct db_options
 {
 	int			connect_retries;	/* retries after the first attempt */
-	long		connect_timeout_ms; /* per attempt; 0: libpq's default */
+	long		connect_timeout_ms; /* per attempt, unless the string sets
+									 * connect_timeout; 0: libpq's default */
 	const char *application_name;	/* set on the session */
+	const char *dbname;			/* NULL, or the database to use instead of
+								 * the string's (create-db's maintenance
+								 * database) */
 };
 
 struct db
 {
 	char		name[32];		/* the ECPG connection name */
 	PGconn	   *conn;			/* owned by ecpglib */
-	char	   *description;	/* "host=... port=... dbname=... user=...", owned */
+	char	   *description;	/* "host=... port=... dbname=... user=..." of
+								 * the server reached, owned */
 	bool		pooler;			/* the host is a Neon "-pooler." endpoint */
+	long		connect_ms;		/* how long connecting took, retries included */
+	int			attempts;		/* how many attempts it took */
 };
 
 /*
  * Connects with any connection string psql accepts, retrying failures that
- * can pass (refused, timeout, name resolution, starting up) with backoff.
- * Returns 0 and *out (close with db_close), 2 when the string is invalid,
- * or 5 when no attempt succeeded, with *failure saying why: host, port,
- * database and user in the message, libpq's reason in the detail, never
- * the password (release with db_error_clear).
+ * can pass (refused, timeout, name resolution, starting up) with backoff
+ * (conninfo_backoff_ms) up to opts->connect_retries times; failures that
+ * cannot pass (authentication, missing database, SSL required...) are
+ * not retried.  Returns 0 and *out (close with db_close), 2 when the
+ * string is invalid or cannot be handed to ECPG, or 5 when no attempt
+ * succeeded, with *failure saying why: host, port, database and user in
+ * the message, libpq's reason for the last attempt in the detail, maybe a
+ * hint; never the password (release with db_error_clear).
  */
 int			db_connect(const char *url, const struct db_options *opts, struct db **out,
 					   struct db_error *failure)
 			__attribute__((warn_unused_result));
+
+/*
+ * Reports db_connect's failure through report_error: its message, then
+ * libpq's reason as the detail, and the hint if there is one.
+ */
+void		db_report_connect_failure(int exit_code, const struct db_error *failure);
 
 /* Disconnects (rolling back anything open) and frees db; accepts NULL. */
 void		db_close(struct db *db);

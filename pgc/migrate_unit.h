@@ -12,6 +12,7 @@
 #define MIGRATE_MIGRATE_UNIT_H
 
 #include <stddef.h>
+#include <libpq-fe.h>
 #include "unit_def.h"
 
 /*
@@ -19,6 +20,17 @@
  * the step (longjmp back to the runner).  Never returns.
  */
 void		migrate_sql_failed(const char *file, int line);
+
+/*
+ * For libpq calls a unit makes itself on ECPGget_PGconn(NULL) (COPY with
+ * PQputCopyData, say): records res's error (or the connection's, when res
+ * is NULL or holds none) with the unit's file and line, clears res, then
+ * leaves the step like a failed EXEC SQL statement.  Never returns.
+ */
+void		migrate_pq_failed(const char *file, int line, PGresult *res);
+
+/* MIGRATE_PQ_FAILED(res): migrate_pq_failed at the caller's file and line. */
+#define MIGRATE_PQ_FAILED(res) migrate_pq_failed(__FILE__, __LINE__, (res))
 
 #ifndef MIGRATE_UNIT_SYMBOL
 #error "units are built by the GNUmakefile, which names the unit's symbol"

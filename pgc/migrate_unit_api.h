@@ -5,6 +5,9 @@
 #ifndef MIGRATE_UNIT_API_H
 #define MIGRATE_UNIT_API_H
 
+#include <libpq-fe.h>
+
 void		migrate_sql_failed(const char *file, int line);
+void		migrate_pq_failed(const char *file, int line, PGresult *res);
 
 #endif

@@ -1,10 +1,14 @@
 /*
- * schema.h: the canonical schema description and its fingerprint.
+ * schema.h: the schema fingerprint (SPEC section 6): a canonical text
+ * describing every user schema, and its SHA-256.
+ *
+ * The text and its rules are described in docs/fingerprint.md.
  */
 #ifndef MIGRATE_SCHEMA_H
 #define MIGRATE_SCHEMA_H
 
 #include <stddef.h>
+
 #include <libpq-fe.h>
 
 #include "buf.h"
@@ -12,13 +16,29 @@
 /*
  * Appends to *out the canonical description of every schema except
  * pg_catalog, information_schema, pg_toast* and pg_temp*, leaving out the
- * table named history_table ("schema.name").  One round trip; no session
- * state.  Returns 0, or -1 with a one-line reason in *err (caller frees).
+ * table named history_table ("schema.name", already validated identifiers;
+ * a name without a schema means public; NULL leaves nothing out).
+ *
+ * Uses conn (an open libpq connection, possibly inside a transaction that
+ * the caller owns: it sends exactly one statement, through PQexecParams as
+ * an unnamed statement, and never begins or ends a transaction, changes a
+ * setting or prepares a named statement, so it works through PgBouncer in
+ * transaction mode).  Names inside deparsed expressions (defaults, checks,
+ * view and index definitions) are qualified as the session's search_path
+ * requires, so compare texts taken under the same search_path.
+ *
+ * Returns 0, or -1 with a one-line reason in *err (the caller frees *err
+ * with free()) when the query fails; *out is then left as it was.
  */
 int			schema_describe(PGconn *conn, const char *history_table,
-							struct buf *out, char **err);
+							struct buf *out, char **err)
+			__attribute__((warn_unused_result));
 
-/* Writes the lower-case hex SHA-256 of text (65 bytes with the NUL). */
+/*
+ * Writes the lower-case hex SHA-256 of text[0..len) and a NUL into hex,
+ * using libcrypto (OpenSSL EVP).  Aborts the process if libcrypto fails,
+ * as allocation failure does.
+ */
 void		schema_hash_hex(const char *text, size_t len, char hex[65]);
 
 #endif

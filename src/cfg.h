@@ -6,6 +6,7 @@
 #define MIGRATE_CFG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* What the command line says; NULL members were not given. */
 struct cfg_options
@@ -45,6 +46,17 @@ struct migrate_config
  * returns 2 with *cfg left empty.
  */
 int			cfg_load(const struct cfg_options *opts, struct migrate_config *cfg)
+			__attribute__((warn_unused_result));
+
+/*
+ * What cfg_load does once it has read the file, for tests and fuzzing: no
+ * .env and no file access.  name is what messages call the file; text NULL
+ * means that there is no file (then defaults, environment and options
+ * only).  text need not be NUL-terminated.  Returns as cfg_load does.
+ */
+int			cfg_load_text(const char *name, const char *text, size_t len,
+						  const struct cfg_options *opts,
+						  struct migrate_config *cfg)
 			__attribute__((warn_unused_result));
 
 /* Fills *cfg with the built-in defaults only. */

@@ -92,14 +92,83 @@ verify_step(struct engine *e, const struct unit *u, bool up)
 	return 1;
 }
 
-/* up, down, compare, up again. */
+/* Runs sql in the verify transaction; reports a failure. */
 static int
-verify_unit(struct engine *e, const struct unit *u, struct verify_counts *c)
+verify_exec(struct engine *e, const char *sql)
+{
+	struct db_error err = {0};
+	int			rc = 0;
+
+	if (db_exec(e->db, sql, &err) != 0)
+		rc = engine_report_db_failure(e, "verify", &err);
+	db_error_clear(&err);
+	return rc;
+}
+
+/* Runs the down step; a failure is a verdict, written into *why. */
+static bool
+down_fails(struct engine *e, const struct unit *u, struct buf *why)
+{
+	struct step_failure f;
+
+	if (step_run(u->def->down, e->db, &f) == 0)
+		return false;
+	buf_printf(why, "the down step failed: %s", f.err.message);
+	if (f.err.sqlstate[0])
+		buf_printf(why, " (SQLSTATE %s)", f.err.sqlstate);
+	db_error_clear(&f.err);
+	return true;
+}
+
+/*
+ * Compares the schema before up with the schema after down.  Runs in a
+ * savepoint that is rolled back afterwards, so that a broken down cannot
+ * leave anything for the next unit to trip over.  Returns 0 or an exit
+ * code (a failing up, or a failing fingerprint).
+ */
+static int
+round_trip(struct engine *e, const struct unit *u, struct verify_counts *c)
 {
 	struct buf	before;
 	struct buf	after;
+	struct buf	why;
 	char		hex[65];
 	int			rc;
+
+	buf_init(&before);
+	buf_init(&after);
+	buf_init(&why);
+	rc = verify_exec(e, "SAVEPOINT migrate_verify");
+	if (rc == 0)
+		rc = engine_fingerprint(e, hex, &before);
+	if (rc == 0)
+		rc = verify_step(e, u, true);
+	if (rc == 0 && !down_fails(e, u, &why))
+	{
+		rc = engine_fingerprint(e, hex, &after);
+		if (rc == 0 && strcmp(before.data, after.data) != 0)
+			first_difference(before.data, after.data, &why);
+	}
+	if (rc == 0)
+	{
+		report_verdict(u, why.len ? "broken" : "reversible", why.len ? why.data : NULL);
+		if (why.len)
+			c->broken++;
+		else
+			c->reversible++;
+		rc = verify_exec(e, "ROLLBACK TO SAVEPOINT migrate_verify; RELEASE SAVEPOINT migrate_verify");
+	}
+	buf_free(&before);
+	buf_free(&after);
+	buf_free(&why);
+	return rc;
+}
+
+/* Checks one unit, then applies it so that the next one sees it. */
+static int
+verify_unit(struct engine *e, const struct unit *u, struct verify_counts *c)
+{
+	int			rc = 0;
 
 	if (u->def->flags & MIGRATE_NO_TRANSACTION)
 	{
@@ -111,36 +180,11 @@ verify_unit(struct engine *e, const struct unit *u, struct verify_counts *c)
 	{
 		report_verdict(u, "irreversible", NULL);
 		c->irreversible++;
-		return verify_step(e, u, true);
 	}
-	buf_init(&before);
-	buf_init(&after);
-	rc = engine_fingerprint(e, hex, &before);
+	else
+		rc = round_trip(e, u, c);
 	if (rc == 0)
 		rc = verify_step(e, u, true);
-	if (rc == 0)
-		rc = verify_step(e, u, false);
-	if (rc == 0)
-		rc = engine_fingerprint(e, hex, &after);
-	if (rc == 0 && strcmp(before.data, after.data) == 0)
-	{
-		report_verdict(u, "reversible", NULL);
-		c->reversible++;
-	}
-	else if (rc == 0)
-	{
-		struct buf	diff;
-
-		buf_init(&diff);
-		first_difference(before.data, after.data, &diff);
-		report_verdict(u, "broken", diff.data);
-		buf_free(&diff);
-		c->broken++;
-	}
-	if (rc == 0)
-		rc = verify_step(e, u, true);
-	buf_free(&before);
-	buf_free(&after);
 	return rc;
 }
 

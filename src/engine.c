@@ -72,7 +72,7 @@ make_app_name(struct engine *e)
 int
 engine_open(struct engine *e, const struct migrate_config *cfg)
 {
-	struct db_options o;
+	struct db_options o = {0};
 	struct db_error err = {0};
 	int			rc;
 
@@ -93,9 +93,7 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 	rc = db_connect(cfg->database_url, &o, &e->db, &err);
 	if (rc != 0)
 	{
-		report_error(rc, err.message, NULL, NULL, NULL, 0);
-		if (err.detail)
-			log_detail("%s", err.detail);
+		db_report_connect_failure(rc, &err);
 		db_error_clear(&err);
 		return rc;
 	}
@@ -161,7 +159,8 @@ engine_report_db_failure(struct engine *e, const char *what, const struct db_err
 	else if (strcmp(err->sqlstate, "25006") == 0)
 	{
 		code = 5;
-		snprintf(msg, sizeof(msg), "%s: %s is a read-only standby", what, e->db->description);
+		snprintf(msg, sizeof(msg), "%s: %s accepts no writes (a read-only standby, or default_transaction_read_only is on)",
+				 what, e->db->description);
 	}
 	else if (db_error_is_connection(err))
 	{
@@ -172,6 +171,20 @@ engine_report_db_failure(struct engine *e, const char *what, const struct db_err
 		snprintf(msg, sizeof(msg), "%s failed", what);
 	report_error(code, msg, err, NULL, NULL, 0);
 	return code;
+}
+
+/* Refuses to write to a standby (SPEC section 5); returns 5. */
+static int
+refuse_standby(struct engine *e)
+{
+	struct db_error why = {"", "pg_is_in_recovery() is true: the server replays a primary's changes and accepts no writes",
+	NULL, "connect to the primary; with several hosts, add target_session_attrs=read-write"};
+	char		msg[512];
+
+	snprintf(msg, sizeof(msg), "%s is a read-only standby: this command changes the database and needs the primary",
+			 e->db->description);
+	report_error(5, msg, &why, NULL, NULL, 0);
+	return 5;
 }
 
 /*
@@ -197,6 +210,8 @@ engine_begin_locked(struct engine *e, bool all, long long version, struct histor
 		if (all)
 			buf_append(&sql, "SELECT pg_catalog.pg_is_in_recovery();\n");
 		history_sql_lock(&sql, &e->ht);
+		/* lets engine_apply.c notice a unit that ends this transaction */
+		buf_append(&sql, ENGINE_TXN_MARK_SQL);
 		if (all)
 		{
 			history_sql_create(&sql, &e->ht);
@@ -221,7 +236,12 @@ engine_begin_locked(struct engine *e, bool all, long long version, struct histor
 		/* on a standby the recovery check answers before anything fails */
 		if (all && n >= 4 && PQntuples(res[3]) == 1 &&
 			strcmp(PQgetvalue(res[3], 0, 0), "t") == 0)
-			snprintf(err.sqlstate, sizeof(err.sqlstate), "25006");
+		{
+			clear_results(res, n);
+			engine_rollback(e->db);
+			db_error_clear(&err);
+			return refuse_standby(e);
+		}
 		clear_results(res, n);
 		engine_rollback(e->db);
 		if (strcmp(err.sqlstate, "55P03") == 0 && attempt < e->cfg->lock_retries)
@@ -296,4 +316,25 @@ engine_status(struct engine *e, struct history *h, struct plan_status *st)
 	}
 	plan_status_build(registry_units, registry_count, h, st);
 	return 0;
+}
+
+int
+engine_commit_batch(struct engine *e, struct buf *sql, const char *what,
+					bool *txn_ended)
+{
+	struct db_error err = {0};
+	int			rc;
+
+	buf_append(sql, "COMMIT;");
+	rc = db_exec(e->db, sql->data, &err);
+	if (rc != 0)
+	{
+		engine_rollback(e->db);
+		if (txn_ended != NULL && strcmp(err.sqlstate, ENGINE_TXN_ENDED_SQLSTATE) == 0)
+			*txn_ended = true;
+		else
+			rc = engine_report_db_failure(e, what, &err);
+	}
+	db_error_clear(&err);
+	return rc;
 }

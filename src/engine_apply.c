@@ -63,6 +63,78 @@ report_step_failure(struct engine *e, const struct unit *u, enum direction d,
 	return code;
 }
 
+/*
+ * report_error with a hint, on stderr and in the JSON error object; unit
+ * and file may be NULL.
+ */
+static void
+report_with_hint(int code, const char *msg, const char *hint, const char *unit,
+				 const char *file)
+{
+	struct db_error h = {0};
+
+	/* a db_error without a message carries only the hint into JSON */
+	h.hint = (char *) hint;
+	report_error(code, msg, &h, unit, file, 0);
+	log_hint("%s", hint);
+}
+
+/*
+ * Reports a unit that ended the runner's transaction itself; what ran
+ * before that (in together mode: earlier units too) is committed without
+ * a history row.  Returns 1.
+ */
+static int
+report_txn_ended(const struct unit *u, enum direction d, bool together)
+{
+	char		msg[512];
+	char		hint[256];
+	char		unit_label[256];
+
+	snprintf(unit_label, sizeof(unit_label), "%04lld_%s", u->version, u->name);
+	snprintf(msg, sizeof(msg), "unit %s ended the runner's transaction itself (%s step; a COMMIT or ROLLBACK through EXECUTE IMMEDIATE?): "
+			 "what ran before that%s is committed without a history row, the rest was rolled back",
+			 unit_label, dir_name(d), together ? " in the transaction, earlier units' steps included," : "");
+	snprintf(hint, sizeof(hint), "remove the COMMIT from the unit, undo by hand what it committed, then run \"migrate %s\" again",
+			 dir_name(d));
+	report_with_hint(1, msg, hint, unit_label, u->file);
+	return 1;
+}
+
+/*
+ * Reports an integrity refusal (the planner's reasons in why) with what
+ * to do about each kind of problem in st.  Returns 6.
+ */
+static int
+report_refusal(const struct plan_status *st, enum direction d, const char *why)
+{
+	struct buf	msg;
+	struct buf	hint;
+	bool		modified = false;
+	bool		dead = false;
+	size_t		i;
+
+	for (i = 0; i < st->n; i++)
+	{
+		modified |= st->entries[i].state == UNIT_MODIFIED;
+		dead |= st->entries[i].state == UNIT_RUNNING && !st->entries[i].row->owner_alive;
+	}
+	buf_init(&hint);
+	if (modified)
+		buf_append(&hint, "if the unit files were changed on purpose, run \"migrate repair\" to store this binary's checksums; otherwise build from the files as they were applied");
+	if (dead)
+		buf_printf(&hint, "%sa no-transaction unit's runner died midway: check what it left (an INVALID index, say), undo it, then run \"migrate repair\" so that the unit runs again",
+				   hint.len ? "; " : "");
+	if (hint.len == 0)
+		buf_append(&hint, "nothing was changed; see \"migrate status\"");
+	buf_init(&msg);
+	buf_printf(&msg, "refusing to run %s: %s", dir_name(d), why);
+	report_with_hint(6, msg.data, hint.data, NULL, NULL);
+	buf_free(&msg);
+	buf_free(&hint);
+	return 6;
+}
+
 /* Computes the fingerprint if this is the run's last unit; "" otherwise. */
 static int
 maybe_fingerprint(struct engine *e, bool last, char hex[65])
@@ -80,7 +152,7 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d,
 {
 	char		hex[65];
 	struct buf	sql;
-	struct db_error err = {0};
+	bool		ended = false;
 	int			rc;
 
 	rc = maybe_fingerprint(e, last, hex);
@@ -90,29 +162,33 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d,
 		return rc;
 	}
 	buf_init(&sql);
+	buf_append(&sql, ENGINE_TXN_CHECK_SQL);
 	if (d == DIR_UP)
 		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum,
 						   "applied", (int) duration, hex[0] ? hex : NULL, NULL);
 	else
-	{
 		history_sql_delete(&sql, &e->ht, u->version);
-		if (last)
-			history_sql_store_hash(&sql, e->db, &e->ht, hex);
-	}
-	buf_append(&sql, "COMMIT;");
-	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	/* the newest row carries the run's fingerprint, even out of order */
+	if (last)
+		history_sql_store_hash(&sql, e->db, &e->ht, hex);
+	rc = engine_commit_batch(e, &sql, "recording the unit in the history table", &ended);
 	buf_free(&sql);
+	if (ended)
+		return report_txn_ended(u, d, false);
 	if (rc != 0)
-	{
-		engine_rollback(e->db);
-		rc = engine_report_db_failure(e, "recording the unit in the history table", &err);
-		db_error_clear(&err);
 		return rc;
-	}
 	return 0;
 }
 
-/* Runs one transactional step in the open transaction. */
+#define STEP_FAILED (-1)			/* *f says why */
+#define STEP_ENDED_TXN (-2)		/* the unit ended the runner's transaction */
+
+/*
+ * Runs one transactional step in the open transaction.  Returns 0,
+ * STEP_FAILED with *f filled, or STEP_ENDED_TXN when the session is no
+ * longer in a transaction (a later check, ENGINE_TXN_CHECK_SQL, catches
+ * the case where ecpglib opened a new one).
+ */
 static int
 run_step(struct engine *e, const struct unit *u, enum direction d,
 		 long *duration, struct step_failure *f)
@@ -122,13 +198,27 @@ run_step(struct engine *e, const struct unit *u, enum direction d,
 
 	rc = step_run(d == DIR_UP ? u->def->up : u->def->down, e->db, f);
 	*duration = engine_now_ms() - t0;
-	if (rc == 0 && !db_in_transaction(e->db))
-	{
-		db_error_from_text(&f->err, "", "the unit committed or ended the runner's transaction itself (a COMMIT or ROLLBACK inside EXECUTE IMMEDIATE?); what it did before that is committed");
-		f->file = u->file;
-		return -1;
-	}
-	return rc;
+	if (rc != 0)
+		return STEP_FAILED;
+	if (!db_in_transaction(e->db))
+		return STEP_ENDED_TXN;
+	return 0;
+}
+
+/*
+ * For units run together in one transaction, after a step: 0 while the
+ * transaction the runner opened is still open, STEP_ENDED_TXN when it has
+ * ended, STEP_FAILED with *f filled when the check itself failed (a lost
+ * connection, say).  One round trip.
+ */
+static int
+check_txn_intact(struct engine *e, struct step_failure *f)
+{
+	if (db_exec(e->db, ENGINE_TXN_CHECK_SQL, &f->err) == 0)
+		return 0;
+	if (strcmp(f->err.sqlstate, ENGINE_TXN_ENDED_SQLSTATE) == 0)
+		return STEP_ENDED_TXN;
+	return STEP_FAILED;
 }
 
 /*
@@ -138,7 +228,8 @@ run_step(struct engine *e, const struct unit *u, enum direction d,
 static int
 direct_db(struct engine *e, struct db **out)
 {
-	struct db_options o = {e->cfg->connect_retries, e->cfg->connect_timeout_ms, e->app_name};
+	struct db_options o = {.connect_retries = e->cfg->connect_retries,
+	.connect_timeout_ms = e->cfg->connect_timeout_ms, .application_name = e->app_name};
 	struct db_error err = {0};
 	int			rc;
 
@@ -147,9 +238,7 @@ direct_db(struct engine *e, struct db **out)
 		rc = db_connect(e->cfg->direct_url, &o, &e->direct, &err);
 		if (rc != 0)
 		{
-			report_error(rc, err.message, NULL, NULL, NULL, 0);
-			if (err.detail)
-				log_detail("%s", err.detail);
+			db_report_connect_failure(rc, &err);
 			db_error_clear(&err);
 			return rc;
 		}
@@ -168,7 +257,6 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
 					 bool last)
 {
 	struct buf	sql;
-	struct db_error err = {0};
 	struct step_failure f;
 	struct db  *target;
 	struct history h = {0};
@@ -182,18 +270,17 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
 		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum,
 						   "running", 0, NULL, e->app_name);
 	else
-		buf_printf(&sql, "UPDATE %s SET state = 'running', owner = '%s' WHERE version = %lld;\n",
-				   e->ht.qualified, e->app_name, u->version);
-	buf_append(&sql, "COMMIT;");
-	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	{
+		char	   *owner = db_quote_literal(e->db, e->app_name);
+
+		buf_printf(&sql, "UPDATE %s SET state = 'running', owner = %s WHERE version = %lld;\n",
+				   e->ht.qualified, owner, u->version);
+		free(owner);
+	}
+	rc = engine_commit_batch(e, &sql, "marking a no-transaction unit running", NULL);
 	buf_free(&sql);
 	if (rc != 0)
-	{
-		engine_rollback(e->db);
-		rc = engine_report_db_failure(e, "marking a no-transaction unit running", &err);
-		db_error_clear(&err);
 		return rc;
-	}
 	rc = direct_db(e, &target);
 	if (rc != 0)
 		return rc;
@@ -222,21 +309,13 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
 		history_sql_settle(&sql, e->db, &e->ht, u->version, (int) duration,
 						   hex[0] ? hex : NULL);
 	else
-	{
 		history_sql_delete(&sql, &e->ht, u->version);
-		if (last)
-			history_sql_store_hash(&sql, e->db, &e->ht, hex);
-	}
-	buf_append(&sql, "COMMIT;");
-	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	if (last)
+		history_sql_store_hash(&sql, e->db, &e->ht, hex);
+	rc = engine_commit_batch(e, &sql, "settling a no-transaction unit", NULL);
 	buf_free(&sql);
 	if (rc != 0)
-	{
-		engine_rollback(e->db);
-		rc = engine_report_db_failure(e, "settling a no-transaction unit", &err);
-		db_error_clear(&err);
 		return rc;
-	}
 	report_unit(dir_name(d), u->version, u->name, "ok", duration);
 	return 0;
 }
@@ -262,7 +341,8 @@ run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
 		long		duration;
 		int			rc;
 
-		if (run_step(e, u, d, &duration, &f) == 0)
+		rc = run_step(e, u, d, &duration, &f);
+		if (rc == 0)
 		{
 			rc = finish_unit(e, u, d, duration, last);
 			if (rc == 0)
@@ -270,6 +350,8 @@ run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
 			return rc;
 		}
 		engine_rollback(e->db);
+		if (rc == STEP_ENDED_TXN)
+			return report_txn_ended(u, d, false);
 		if (strcmp(f.err.sqlstate, "55P03") != 0 || attempt >= e->cfg->lock_retries)
 		{
 			rc = report_step_failure(e, u, d, &f, true);
@@ -350,7 +432,6 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 {
 	long	   *durations = xcalloc(n + 1, sizeof(long));
 	struct buf	sql;
-	struct db_error err = {0};
 	char		hex[65] = "";
 	size_t		i;
 	int			rc = 0;
@@ -366,10 +447,16 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 			report_counts()->skipped++;
 			continue;
 		}
-		if (run_step(e, units[i], d, &durations[i], &f) != 0)
+		rc = run_step(e, units[i], d, &durations[i], &f);
+		if (rc == 0)
+			rc = check_txn_intact(e, &f);
+		if (rc != 0)
 		{
 			engine_rollback(e->db);
-			rc = report_step_failure(e, units[i], d, &f, true);
+			if (rc == STEP_ENDED_TXN)
+				rc = report_txn_ended(units[i], d, true);
+			else
+				rc = report_step_failure(e, units[i], d, &f, true);
 			db_error_clear(&f.err);
 			break;
 		}
@@ -395,20 +482,15 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 		if (d == DIR_UP)
 			history_sql_insert(&sql, e->db, &e->ht, units[i]->version, units[i]->name,
 							   units[i]->checksum, "applied", (int) durations[i],
-							   i == n - 1 ? hex : NULL, NULL);
+							   NULL, NULL);
 		else
 			history_sql_delete(&sql, &e->ht, units[i]->version);
 	}
-	if (d == DIR_DOWN)
-		history_sql_store_hash(&sql, e->db, &e->ht, hex);
-	buf_append(&sql, "COMMIT;");
-	rc = db_batch(e->db, sql.data, NULL, 0, &(int){0}, &err);
+	history_sql_store_hash(&sql, e->db, &e->ht, hex);
+	rc = engine_commit_batch(e, &sql, "recording the units in the history table", NULL);
 	buf_free(&sql);
 	if (rc != 0)
 	{
-		engine_rollback(e->db);
-		rc = engine_report_db_failure(e, "recording the units in the history table", &err);
-		db_error_clear(&err);
 		free(durations);
 		return rc;
 	}
@@ -431,7 +513,7 @@ notice_unknown(const struct plan_status *st)
 
 	for (i = 0; i < st->n; i++)
 		if (st->entries[i].state == UNIT_UNKNOWN)
-			report_notice("version %lld (%s) is applied but unknown to this binary",
+			report_notice("version %04lld (%s) is applied but unknown to this binary",
 						  st->entries[i].version, st->entries[i].name);
 }
 
@@ -493,13 +575,16 @@ engine_up(struct engine *e, const struct up_options *o, bool dry_run)
 		if (rc != 0)
 		{
 			engine_rollback(e->db);
-			report_error(rc, why.data, NULL, NULL, NULL, 0);
+			rc = report_refusal(&st, DIR_UP, why.data);
 		}
 	}
-	if (rc == 0 && n == 0)
+	if (rc == 0 && n == 0 && dry_run)
+		engine_rollback(e->db);
+	else if (rc == 0 && n == 0)
 	{
 		struct db_error err = {0};
 
+		/* commits the history table when this run created it */
 		if (db_exec(e->db, "COMMIT", &err) != 0)
 			rc = engine_report_db_failure(e, "committing", &err);
 		db_error_clear(&err);
@@ -537,7 +622,7 @@ engine_down(struct engine *e, const struct down_options *o, bool dry_run)
 		if (rc != 0)
 		{
 			engine_rollback(e->db);
-			report_error(rc, why.data, NULL, NULL, NULL, 0);
+			rc = report_refusal(&st, DIR_DOWN, why.data);
 		}
 	}
 	units = xcalloc(n + 1, sizeof(*units));

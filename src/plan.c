@@ -92,7 +92,7 @@ plan_status_free(struct plan_status *st)
 static void
 why_add(struct buf *why, const char *what, const struct plan_entry *e)
 {
-	buf_printf(why, "%s%s %lld %s", why->len ? "; " : "", what, e->version, e->name);
+	buf_printf(why, "%s%s %04lld %s", why->len ? "; " : "", what, e->version, e->name);
 }
 
 /* Refusals that apply to both directions: modified units, dead running rows. */

@@ -56,6 +56,10 @@ event_name(const char *action)
 		return "would_apply";
 	if (strcmp(action, "would-down") == 0)
 		return "would_roll_back";
+	if (strcmp(action, "baseline") == 0)
+		return "baselined";
+	if (strcmp(action, "repair") == 0)
+		return "repaired";
 	return "skipped";
 }
 
@@ -81,7 +85,10 @@ report_unit(const char *action, long long version, const char *name,
 		json_member_string(&b, "event", event_name(action));
 		json_member_int(&b, "version", version);
 		json_member_string(&b, "name", name);
-		json_member_int(&b, "duration_ms", duration_ms);
+		if (duration_ms >= 0)
+			json_member_int(&b, "duration_ms", duration_ms);
+		else
+			json_member_raw(&b, "duration_ms", "null");
 		if (strcmp(note, "ok") != 0)
 			json_member_string(&b, "note", note);
 		print_json_line(&b);

@@ -24,8 +24,9 @@ void		report_init(const char *command, bool json, bool quiet, bool color);
 bool		report_json(void);
 
 /*
- * One unit done: action is "up", "down", "skip", "would-up" or
- * "would-down"; note is printed after the result ("ok", a reason).
+ * One unit done: action is "up", "down", "skip", "would-up",
+ * "would-down", "baseline" or "repair"; note is printed after the result
+ * ("ok", a reason).
  */
 void		report_unit(const char *action, long long version, const char *name,
 						const char *note, long duration_ms);

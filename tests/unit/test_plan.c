@@ -154,7 +154,7 @@ test_down(void)
 	   "down rolls back the newest unit by default");
 	o.step = 2;
 	cmp_ok(plan_down(&st, &o, out, &n, &why), ==, 6, "down refuses to cross an irreversible unit");
-	ok(strstr(why.data, "irreversible: 2") != NULL, "the refusal names the irreversible unit");
+	ok(strstr(why.data, "irreversible: 0002") != NULL, "the refusal names the irreversible unit");
 	buf_reset(&why);
 	o.step = 0;
 	o.to = 2;

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# t510: verify proves each down undoes its up inside a transaction that is
+# always rolled back, and names the first difference of a broken one.
+. "$(dirname "$0")/lib/tap.sh"
+
+bin=$(set_bin verify)
+db=$(fresh_db verify) || BAIL_OUT "cannot create a database"
+url=$(db_url "$db")
+snapshot() {
+	pg_dump --schema-only "$url" | grep -v '^\\\(un\)\?restrict '
+	psql_val "$db" "SELECT version, name, checksum, state, applied_at, schema_hash FROM schema_migrations ORDER BY version" 2>/dev/null
+}
+
+before=$(snapshot)
+command_checks_all 7 'verify 0002 forgets_index +broken' '^$' "verify exits 7 when a down does not restore the schema" -- "$bin" -d "$url" verify
+like "$OUT" 'verify 0001 good +reversible' "a down that undoes its up is reversible"
+like "$OUT" 'line [0-9]+: before up: .*; after down: .*things_label_upper' "a broken unit shows the first differing line of the canonical text"
+like "$OUT" 'verify 0003 one_way +irreversible' "a declared irreversible unit is reported as such"
+like "$OUT" 'verify 0004 concurrent_index +skipped' "a no-transaction unit is skipped"
+like "$OUT" 'verify 0005 uses_things +reversible' "a later unit sees the units before it"
+like "$OUT" 'verify 0006 down_fails +broken' "a unit whose down fails is broken"
+like "$OUT" 'the down step failed: table "scratch_misspelled" does not exist \(SQLSTATE 42P01\)' "the verdict gives the down step's error"
+like "$OUT" '2 reversible, 1 irreversible, 1 skipped, 2 broken' "verify ends with a count of each result"
+is "$(snapshot)" "$before" "verify leaves the database exactly as it was (no history table either)"
+
+run_cmd "$bin" -d "$url" verify --json
+is "$RC" "7" "verify --json exits 7 too"
+is "$(json_event "$OUT" verified | jq -r '.result' | paste -sd, -)" "reversible,broken,irreversible,skipped,reversible,broken" "one verified event per unit, in version order"
+is "$(json_event "$OUT" verified | jq -r 'select(.version == 2) | .difference' | grep -c things_label_upper)" "1" "the broken event carries the difference"
+is "$(json_event "$OUT" summary | jq -r '.broken, .exit_code' | paste -sd, -)" "2,7" "the summary counts the broken units and carries exit code 7"
+
+run_cmd "$bin" -d "$url" up --to 1
+is "$RC" "0" "the first unit applies"
+before=$(snapshot)
+run_cmd "$bin" -d "$url" verify
+is "$RC" "7" "verify of the pending units still finds the broken one"
+unlike "$OUT" 'verify 0001' "verify without --all checks only pending units"
+is "$(snapshot)" "$before" "verify leaves schema and history rows exactly as they were"
+
+red7=$(fresh_db verifyred7) || BAIL_OUT "cannot create a database"
+run_migrate -d "$(db_url "$red7")" up --to 3
+is "$RC" "0" "three Red7 units apply"
+url=$(db_url "$red7")
+db=$red7
+before=$(snapshot)
+command_checks_all 0 'verify 0005 create_game_rooms +reversible' '^$' "every Red7 unit verifies as reversible" -- "$MIGRATE_BIN" -d "$url" verify --all
+like "$OUT" '5 reversible, 0 irreversible, 0 skipped, 0 broken' "verify --all checks all five Red7 units"
+is "$(snapshot)" "$before" "verify --all rolls everything back: schema and history rows as before"
+
+cat >migrate.yaml <<YAML
+database_url: $url
+protected: true
+YAML
+command_checks_all 2 '^$' 'verify --all.*protected' "verify --all is refused on a protected environment" -- "$MIGRATE_BIN" verify --all
+command_checks_all 0 '5 reversible' '' "verify --all --force runs on a protected environment" -- "$MIGRATE_BIN" verify --all --force
+command_checks_all 0 '2 reversible' '' "plain verify is allowed on a protected environment" -- "$MIGRATE_BIN" verify
+is "$(snapshot)" "$before" "nothing changed on the protected database"
+
+done_testing
