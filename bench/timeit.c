@@ -5,11 +5,12 @@
  * Usage: timeit OUTFILE CMD [ARG...]
  *
  * Runs CMD with the caller's stdin, stdout and stderr, then appends one
- * line "WALL_US MAXRSS_KB EXIT" to OUTFILE: the wall time from fork to
- * exit in microseconds (CLOCK_MONOTONIC), the child's peak resident set
- * (getrusage through wait4, so the child alone, not timeit), and its exit
- * code (128 + signal when killed).  Exits with the child's exit code, or
- * 127 when it cannot run CMD.
+ * line "WALL_US MAXRSS_KB EXIT CPU_US" to OUTFILE: the wall time from
+ * fork to exit in microseconds (CLOCK_MONOTONIC), the child's peak
+ * resident set (the rusage of wait4, so the child, not timeit), its exit
+ * code (128 + signal when killed), and the user and system CPU time of
+ * the child and of the descendants it waited for (a make's compilers).
+ * Exits with the child's exit code, or 127 when it cannot run CMD.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -75,7 +76,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "timeit: could not open \"%s\": %s\n", argv[1], strerror(errno));
 		return 127;
 	}
-	fprintf(out, "%lld %ld %d\n", wall, ru.ru_maxrss, code);
+	fprintf(out, "%lld %ld %d %lld\n", wall, ru.ru_maxrss, code,
+			(long long) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
+			ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	if (fclose(out) != 0)
 	{
 		fprintf(stderr, "timeit: could not write \"%s\": %s\n", argv[1], strerror(errno));
