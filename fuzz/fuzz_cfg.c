@@ -12,20 +12,26 @@
 
 #include "cfg.h"
 
-int			LLVMFuzzerInitialize(int *argc, char ***argv);
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static const char *const unset[] = {
-		"DATABASE_URL", "MIGRATE_CONFIG", "MIGRATE_ENV", "MIGRATE_DIRECT_URL",
-		"MIGRATE_HISTORY_TABLE", "MIGRATE_MIGRATIONS_DIR",
-		"MIGRATE_LOCK_TIMEOUT", "MIGRATE_LOCK_RETRIES",
-		"MIGRATE_STATEMENT_TIMEOUT", "MIGRATE_CONNECT_RETRIES",
-		"MIGRATE_CONNECT_TIMEOUT", "MIGRATE_OUT_OF_ORDER", NULL
-	};
-	int			i;
+	static const char *const unset[] = {"DATABASE_URL",
+										"MIGRATE_CONFIG",
+										"MIGRATE_ENV",
+										"MIGRATE_DIRECT_URL",
+										"MIGRATE_HISTORY_TABLE",
+										"MIGRATE_MIGRATIONS_DIR",
+										"MIGRATE_LOCK_TIMEOUT",
+										"MIGRATE_LOCK_RETRIES",
+										"MIGRATE_STATEMENT_TIMEOUT",
+										"MIGRATE_CONNECT_RETRIES",
+										"MIGRATE_CONNECT_TIMEOUT",
+										"MIGRATE_OUT_OF_ORDER",
+										NULL};
+	int i;
 
 	(void) argc;
 	(void) argv;
@@ -45,13 +51,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cfg_options opts;
 	struct migrate_config cfg;
-	char	   *env = NULL;
+	char *env = NULL;
 
 	memset(&opts, 0, sizeof(opts));
 	if (size > 5 && memcmp(data, "#env:", 5) == 0)
 	{
 		const uint8_t *nl = memchr(data, '\n', size);
-		size_t		n = nl ? (size_t) (nl - data) - 5 : size - 5;
+		size_t n = nl ? (size_t) (nl - data) - 5 : size - 5;
 
 		env = malloc(n + 1);
 		memcpy(env, data + 5, n);
@@ -68,7 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg_free(&cfg);
 	}
 	else if (cfg.history_table != NULL || cfg.config_path != NULL)
-		abort();				/* a failed load leaves the struct empty */
+		abort(); /* a failed load leaves the struct empty */
 	free(env);
 	return 0;
 }

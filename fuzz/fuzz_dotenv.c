@@ -7,7 +7,7 @@
 
 #include "dotenv.h"
 
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int
 good_name(const char *s)
@@ -15,8 +15,8 @@ good_name(const char *s)
 	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
 		return 0;
 	for (s++; *s != '\0'; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-			  (*s >= '0' && *s <= '9') || *s == '_'))
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+			  *s == '_'))
 			return 0;
 	return 1;
 }
@@ -25,9 +25,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dotenv env;
-	char	   *msg = NULL;
-	int			line = 0;
-	size_t		i;
+	char *msg = NULL;
+	int line = 0;
+	size_t i;
 
 	if (dotenv_parse((const char *) data, size, &env, &line, &msg) != 0)
 	{

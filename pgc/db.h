@@ -13,32 +13,32 @@
 /* A server error, or a client-side one with sqlstate "". */
 struct db_error
 {
-	char		sqlstate[6];
-	char	   *message;		/* owned; NULL when there is no error */
-	char	   *detail;			/* owned or NULL */
-	char	   *hint;			/* owned or NULL */
+	char sqlstate[6];
+	char *message; /* owned; NULL when there is no error */
+	char *detail; /* owned or NULL */
+	char *hint; /* owned or NULL */
 };
 
 struct db_options
 {
-	int			connect_retries;	/* retries after the first attempt */
-	long		connect_timeout_ms; /* per attempt, unless the string sets
+	int connect_retries; /* retries after the first attempt */
+	long connect_timeout_ms; /* per attempt, unless the string sets
 									 * connect_timeout; 0: libpq's default */
-	const char *application_name;	/* set on the session */
-	const char *dbname;			/* NULL, or the database to use instead of
+	const char *application_name; /* set on the session */
+	const char *dbname; /* NULL, or the database to use instead of
 								 * the string's (create-db's maintenance
 								 * database) */
 };
 
 struct db
 {
-	char		name[32];		/* the ECPG connection name */
-	PGconn	   *conn;			/* owned by ecpglib */
-	char	   *description;	/* "host=... port=... dbname=... user=..." of
+	char name[32]; /* the ECPG connection name */
+	PGconn *conn; /* owned by ecpglib */
+	char *description; /* "host=... port=... dbname=... user=..." of
 								 * the server reached, owned */
-	bool		pooler;			/* the host is a Neon "-pooler." endpoint */
-	long		connect_ms;		/* how long connecting took, retries included */
-	int			attempts;		/* how many attempts it took */
+	bool pooler; /* the host is a Neon "-pooler." endpoint */
+	long connect_ms; /* how long connecting took, retries included */
+	int attempts; /* how many attempts it took */
 };
 
 /*
@@ -52,24 +52,23 @@ struct db
  * the message, libpq's reason for the last attempt in the detail, maybe a
  * hint; never the password (release with db_error_clear).
  */
-int			db_connect(const char *url, const struct db_options *opts, struct db **out,
-					   struct db_error *failure)
-			__attribute__((warn_unused_result));
+int db_connect(const char *url, const struct db_options *opts, struct db **out,
+			   struct db_error *failure) __attribute__((warn_unused_result));
 
 /*
  * Reports db_connect's failure through report_error: its message, then
  * libpq's reason as the detail, and the hint if there is one.
  */
-void		db_report_connect_failure(int exit_code, const struct db_error *failure);
+void db_report_connect_failure(int exit_code, const struct db_error *failure);
 
 /* Disconnects (rolling back anything open) and frees db; accepts NULL. */
-void		db_close(struct db *db);
+void db_close(struct db *db);
 
 /* Makes db the connection that units' EXEC SQL statements use. */
-void		db_make_current(struct db *db);
+void db_make_current(struct db *db);
 
 /* Switches ECPG's autocommit for db (for no-transaction units). */
-void		db_set_autocommit(struct db *db, bool on);
+void db_set_autocommit(struct db *db, bool on);
 
 /*
  * Sends sql, one or more statements, in one round trip and collects every
@@ -77,31 +76,30 @@ void		db_set_autocommit(struct db *db, bool on);
  * Returns 0, or -1 with *err filled from the first failing statement (the
  * results before it are still returned).  The caller PQclear()s results.
  */
-int			db_batch(struct db *db, const char *sql, PGresult **results, int max,
-					 int *n, struct db_error *err)
-			__attribute__((warn_unused_result));
+int db_batch(struct db *db, const char *sql, PGresult **results, int max, int *n,
+			 struct db_error *err) __attribute__((warn_unused_result));
 
 /* db_batch for statements whose results are not needed. */
-int			db_exec(struct db *db, const char *sql, struct db_error *err)
-			__attribute__((warn_unused_result));
+int db_exec(struct db *db, const char *sql, struct db_error *err)
+	__attribute__((warn_unused_result));
 
 /* True when the session is inside a transaction block (or a failed one). */
-bool		db_in_transaction(struct db *db);
+bool db_in_transaction(struct db *db);
 
 /* Quotes an identifier or literal for SQL text; caller frees. */
-char	   *db_quote_ident(struct db *db, const char *s);
-char	   *db_quote_literal(struct db *db, const char *s);
+char *db_quote_ident(struct db *db, const char *s);
+char *db_quote_literal(struct db *db, const char *s);
 
 /* Fills err from a failed result, or from the connection's last error. */
-void		db_error_from_result(struct db_error *err, const PGresult *res, PGconn *conn);
+void db_error_from_result(struct db_error *err, const PGresult *res, PGconn *conn);
 /* Parses "ERROR:  m\nDETAIL:  d\nHINT:  h" text into err. */
-void		db_error_from_text(struct db_error *err, const char *sqlstate, const char *text);
-void		db_error_clear(struct db_error *err);
+void db_error_from_text(struct db_error *err, const char *sqlstate, const char *text);
+void db_error_clear(struct db_error *err);
 
 /* True when the error means a connection was lost (08*, 57P01..57P03). */
-bool		db_error_is_connection(const struct db_error *err);
+bool db_error_is_connection(const struct db_error *err);
 
 /* Disconnects everything; registered with atexit by the first connect. */
-void		db_close_all(void);
+void db_close_all(void);
 
 #endif

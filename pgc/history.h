@@ -14,75 +14,68 @@
 
 struct history_table
 {
-	char	   *qualified;		/* quoted "schema"."table", owned */
-	char	   *schema;			/* quoted "schema", owned */
-	char	   *regclass_literal;	/* 'schema.table' as a literal, owned */
-	char	   *plain;			/* schema.table as configured, owned */
-	long long	lock_key;		/* pg_advisory_xact_lock key */
+	char *qualified; /* quoted "schema"."table", owned */
+	char *schema; /* quoted "schema", owned */
+	char *regclass_literal; /* 'schema.table' as a literal, owned */
+	char *plain; /* schema.table as configured, owned */
+	long long lock_key; /* pg_advisory_xact_lock key */
 };
 
 /* Timeouts applied with SET LOCAL at the start of every transaction. */
 struct txn_settings
 {
-	long		lock_timeout_ms;
-	long		statement_timeout_ms;
+	long lock_timeout_ms;
+	long statement_timeout_ms;
 };
 
 /*
  * Prepares names from "schema.table" or "table" (schema public).
  * Returns 0, or -1 when the name is not one or two identifiers.
  */
-int			history_table_init(struct db *db, const char *configured,
-							   struct history_table *ht)
-			__attribute__((warn_unused_result));
-void		history_table_free(struct history_table *ht);
+int history_table_init(struct db *db, const char *configured, struct history_table *ht)
+	__attribute__((warn_unused_result));
+void history_table_free(struct history_table *ht);
 
 /* Appends BEGIN and the SET LOCAL timeouts: three results. */
-void		history_sql_begin(struct buf *sql, const struct history_table *ht,
-							  const struct txn_settings *ts);
+void history_sql_begin(struct buf *sql, const struct history_table *ht,
+					   const struct txn_settings *ts);
 
 /* Appends the transaction-scoped advisory lock: one result. */
-void		history_sql_lock(struct buf *sql, const struct history_table *ht);
+void history_sql_lock(struct buf *sql, const struct history_table *ht);
 
 /* CREATE TABLE IF NOT EXISTS, quiet about it existing. */
-void		history_sql_create(struct buf *sql, const struct history_table *ht);
+void history_sql_create(struct buf *sql, const struct history_table *ht);
 
 /*
  * SELECT of every row (with whether a running row's owner still has a
  * session), sorted by version: parse with history_parse.
  */
-void		history_sql_select_all(struct buf *sql, const struct history_table *ht);
+void history_sql_select_all(struct buf *sql, const struct history_table *ht);
 
 /* SELECT of one version's row: parse with history_parse. */
-void		history_sql_select_one(struct buf *sql, const struct history_table *ht,
-								   long long version);
+void history_sql_select_one(struct buf *sql, const struct history_table *ht, long long version);
 
 /* INSERT of a row; schema_hash and owner may be NULL. */
-void		history_sql_insert(struct buf *sql, struct db *db,
-							   const struct history_table *ht, long long version,
-							   const char *name, const char *checksum,
-							   const char *state, int duration_ms,
-							   const char *schema_hash, const char *owner);
+void history_sql_insert(struct buf *sql, struct db *db, const struct history_table *ht,
+						long long version, const char *name, const char *checksum,
+						const char *state, int duration_ms, const char *schema_hash,
+						const char *owner);
 
 /* UPDATE a running row to applied. */
-void		history_sql_settle(struct buf *sql, struct db *db,
-							   const struct history_table *ht, long long version,
-							   int duration_ms, const char *schema_hash);
+void history_sql_settle(struct buf *sql, struct db *db, const struct history_table *ht,
+						long long version, int duration_ms, const char *schema_hash);
 
-void		history_sql_delete(struct buf *sql, const struct history_table *ht,
-							   long long version);
+void history_sql_delete(struct buf *sql, const struct history_table *ht, long long version);
 
 /* Stores schema_hash in the newest remaining row, if any. */
-void		history_sql_store_hash(struct buf *sql, struct db *db,
-								   const struct history_table *ht,
-								   const char *schema_hash);
+void history_sql_store_hash(struct buf *sql, struct db *db, const struct history_table *ht,
+							const char *schema_hash);
 
 /*
  * Reads the rows of a history_sql_select_* result into *h (release with
  * history_free).  Returns 0, or -1 when the result does not have the
  * expected columns.
  */
-int			history_parse(const PGresult *res, struct history *h)
-			__attribute__((warn_unused_result));
+int history_parse(const PGresult *res, struct history *h) __attribute__((warn_unused_result));
 
 #endif

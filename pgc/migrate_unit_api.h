@@ -7,7 +7,7 @@
 
 #include <libpq-fe.h>
 
-void		migrate_sql_failed(const char *file, int line);
-void		migrate_pq_failed(const char *file, int line, PGresult *res);
+void migrate_sql_failed(const char *file, int line);
+void migrate_pq_failed(const char *file, int line, PGresult *res);
 
 #endif

@@ -30,15 +30,14 @@
  * Returns 0, or -1 with a one-line reason in *err (the caller frees *err
  * with free()) when the query fails; *out is then left as it was.
  */
-int			schema_describe(PGconn *conn, const char *history_table,
-							struct buf *out, char **err)
-			__attribute__((warn_unused_result));
+int schema_describe(PGconn *conn, const char *history_table, struct buf *out, char **err)
+	__attribute__((warn_unused_result));
 
 /*
  * Writes the lower-case hex SHA-256 of text[0..len) and a NUL into hex,
  * using libcrypto (OpenSSL EVP).  Aborts the process if libcrypto fails,
  * as allocation failure does.
  */
-void		schema_hash_hex(const char *text, size_t len, char hex[65]);
+void schema_hash_hex(const char *text, size_t len, char hex[65]);
 
 #endif

@@ -9,9 +9,9 @@
 
 struct step_failure
 {
-	const char *file;			/* the unit file of the failed statement, or NULL */
-	int			line;			/* its line in that file, or 0 */
-	struct db_error err;		/* what the server (or ecpglib) said */
+	const char *file; /* the unit file of the failed statement, or NULL */
+	int line; /* its line in that file, or 0 */
+	struct db_error err; /* what the server (or ecpglib) said */
 };
 
 /*
@@ -20,7 +20,7 @@ struct step_failure
  * with db_error_clear(&failure->err)) when a statement failed or the step
  * returned non-zero.
  */
-int			step_run(unit_step_fn fn, struct db *db, struct step_failure *failure)
-			__attribute__((warn_unused_result));
+int step_run(unit_step_fn fn, struct db *db, struct step_failure *failure)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -22,7 +22,7 @@ out_of_memory(void)
 void *
 xmalloc(size_t n)
 {
-	void	   *p = malloc(n ? n : 1);
+	void *p = malloc(n ? n : 1);
 
 	if (p == NULL)
 		out_of_memory();
@@ -32,7 +32,7 @@ xmalloc(size_t n)
 void *
 xcalloc(size_t n, size_t size)
 {
-	void	   *p = calloc(n ? n : 1, size ? size : 1);
+	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (p == NULL)
 		out_of_memory();
@@ -42,7 +42,7 @@ xcalloc(size_t n, size_t size)
 void *
 xrealloc(void *p, size_t n)
 {
-	void	   *q = realloc(p, n ? n : 1);
+	void *q = realloc(p, n ? n : 1);
 
 	if (q == NULL)
 		out_of_memory();
@@ -52,8 +52,8 @@ xrealloc(void *p, size_t n)
 char *
 xstrdup(const char *s)
 {
-	size_t		n;
-	char	   *p;
+	size_t n;
+	char *p;
 
 	if (s == NULL)
 		return NULL;
@@ -90,7 +90,7 @@ buf_reset(struct buf *b)
 static void
 buf_reserve(struct buf *b, size_t extra)
 {
-	size_t		need = b->len + extra + 1;
+	size_t need = b->len + extra + 1;
 
 	if (need <= b->cap)
 		return;
@@ -121,10 +121,10 @@ buf_append_char(struct buf *b, char c)
 }
 
 void
-buf_printf(struct buf *b, const char *fmt,...)
+buf_printf(struct buf *b, const char *fmt, ...)
 {
-	va_list		ap;
-	int			n;
+	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
@@ -144,7 +144,7 @@ buf_printf(struct buf *b, const char *fmt,...)
 char *
 buf_detach(struct buf *b)
 {
-	char	   *s = b->data;
+	char *s = b->data;
 
 	buf_init(b);
 	return s;

@@ -8,29 +8,29 @@
 
 struct buf
 {
-	char	   *data;			/* owned; "" after buf_init, never NULL */
-	size_t		len;
-	size_t		cap;
+	char *data; /* owned; "" after buf_init, never NULL */
+	size_t len;
+	size_t cap;
 };
 
 /* Makes an empty buffer.  Allocation failure aborts the process. */
-void		buf_init(struct buf *b);
+void buf_init(struct buf *b);
 /* Frees the storage; accepts a zeroed or freed buffer. */
-void		buf_free(struct buf *b);
+void buf_free(struct buf *b);
 /* Empties the buffer, keeping its storage. */
-void		buf_reset(struct buf *b);
-void		buf_append(struct buf *b, const char *s);
-void		buf_append_len(struct buf *b, const char *s, size_t n);
-void		buf_append_char(struct buf *b, char c);
-void		buf_printf(struct buf *b, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_append(struct buf *b, const char *s);
+void buf_append_len(struct buf *b, const char *s, size_t n);
+void buf_append_char(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hands the string to the caller (free() it) and leaves b empty. */
-char	   *buf_detach(struct buf *b) __attribute__((warn_unused_result));
+char *buf_detach(struct buf *b) __attribute__((warn_unused_result));
 
 /* strdup() that aborts on allocation failure; NULL gives NULL. */
-char	   *xstrdup(const char *s);
+char *xstrdup(const char *s);
 /* malloc/calloc/realloc that abort on allocation failure. */
-void	   *xmalloc(size_t n);
-void	   *xcalloc(size_t n, size_t size);
-void	   *xrealloc(void *p, size_t n);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
 
 #endif

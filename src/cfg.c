@@ -62,10 +62,10 @@ enum cfg_key_id
 /* One value on its way into the struct, and what messages may say of it. */
 struct cfg_value
 {
-	const char *text;			/* what to parse; NULL for an empty value */
-	const char *origin;			/* "lock_timeout", "MIGRATE_LOCK_TIMEOUT"... */
-	const char *shown;			/* what messages may quote, or NULL */
-	bool		expanded;		/* text came from expanding shown */
+	const char *text; /* what to parse; NULL for an empty value */
+	const char *origin; /* "lock_timeout", "MIGRATE_LOCK_TIMEOUT"... */
+	const char *shown; /* what messages may quote, or NULL */
+	bool expanded; /* text came from expanding shown */
 	const struct cy_node *node; /* where it is written, or NULL */
 };
 
@@ -79,71 +79,69 @@ struct cfg_slots
 struct cfg_loader
 {
 	struct cy_source src;
-	bool		has_file;
+	bool has_file;
 	const struct cfg_options *opts;
 	struct cy_node *root;
 	struct cfg_slots top;
-	struct cfg_slots env;		/* the selected environment's */
+	struct cfg_slots env; /* the selected environment's */
 	const struct cy_node *envs_key; /* "environments", or NULL */
 	const struct cy_node *envs; /* its mapping, or NULL */
-	bool		env_found;
+	bool env_found;
 };
 
-typedef int (*cfg_handler) (const struct cfg_loader *ld,
-							const struct cfg_value *v, void *field);
+typedef int (*cfg_handler)(const struct cfg_loader *ld, const struct cfg_value *v, void *field);
 
-#define CFG_TOP_ONLY	0x01	/* not inside an environment */
-#define CFG_NULLABLE	0x02	/* an empty value unsets it */
+#define CFG_TOP_ONLY 0x01 /* not inside an environment */
+#define CFG_NULLABLE 0x02 /* an empty value unsets it */
 
 struct cfg_key
 {
 	const char *name;
-	const char *what;			/* "X must be <what>, not a mapping" */
-	cfg_handler handler;		/* NULL: "environments", walked apart */
-	size_t		offset;			/* of the field in struct migrate_config */
-	const char *env_var;		/* the variable that overrides it, or NULL */
-	int			flags;
+	const char *what; /* "X must be <what>, not a mapping" */
+	cfg_handler handler; /* NULL: "environments", walked apart */
+	size_t offset; /* of the field in struct migrate_config */
+	const char *env_var; /* the variable that overrides it, or NULL */
+	int flags;
 };
 
-static int	set_name(const struct cfg_loader *, const struct cfg_value *, void *);
-static int	set_url(const struct cfg_loader *, const struct cfg_value *, void *);
-static int	set_table(const struct cfg_loader *, const struct cfg_value *, void *);
-static int	set_string(const struct cfg_loader *, const struct cfg_value *, void *);
-static int	set_duration(const struct cfg_loader *, const struct cfg_value *, void *);
-static int	set_count(const struct cfg_loader *, const struct cfg_value *, void *);
-static int	set_bool(const struct cfg_loader *, const struct cfg_value *, void *);
-static int	cfg_fail(const struct cfg_loader *ld, const struct cfg_value *v,
-					 const char *fmt,...) __attribute__((format(printf, 3, 4)));
+static int set_name(const struct cfg_loader *, const struct cfg_value *, void *);
+static int set_url(const struct cfg_loader *, const struct cfg_value *, void *);
+static int set_table(const struct cfg_loader *, const struct cfg_value *, void *);
+static int set_string(const struct cfg_loader *, const struct cfg_value *, void *);
+static int set_duration(const struct cfg_loader *, const struct cfg_value *, void *);
+static int set_count(const struct cfg_loader *, const struct cfg_value *, void *);
+static int set_bool(const struct cfg_loader *, const struct cfg_value *, void *);
+static int cfg_fail(const struct cfg_loader *ld, const struct cfg_value *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #define FIELD(f) offsetof(struct migrate_config, f)
 
 static const struct cfg_key cfg_keys[CFG_NKEYS] = {
-	[K_DEFAULT_ENVIRONMENT] = {"default_environment", "an environment name",
-	set_name, FIELD(environment), "MIGRATE_ENV", CFG_TOP_ONLY | CFG_NULLABLE},
-	[K_DATABASE_URL] = {"database_url", "a connection string",
-	set_url, FIELD(database_url), "DATABASE_URL", CFG_NULLABLE},
-	[K_DIRECT_URL] = {"direct_url", "a connection string",
-	set_url, FIELD(direct_url), "MIGRATE_DIRECT_URL", CFG_NULLABLE},
-	[K_HISTORY_TABLE] = {"history_table", "a table name",
-	set_table, FIELD(history_table), "MIGRATE_HISTORY_TABLE", 0},
-	[K_MIGRATIONS_DIR] = {"migrations_dir", "a directory",
-	set_string, FIELD(migrations_dir), "MIGRATE_MIGRATIONS_DIR", 0},
-	[K_LOCK_TIMEOUT] = {"lock_timeout", "a duration",
-	set_duration, FIELD(lock_timeout_ms), "MIGRATE_LOCK_TIMEOUT", 0},
-	[K_LOCK_RETRIES] = {"lock_retries", "a non-negative integer",
-	set_count, FIELD(lock_retries), "MIGRATE_LOCK_RETRIES", 0},
-	[K_STATEMENT_TIMEOUT] = {"statement_timeout", "a duration",
-	set_duration, FIELD(statement_timeout_ms), "MIGRATE_STATEMENT_TIMEOUT", 0},
-	[K_CONNECT_RETRIES] = {"connect_retries", "a non-negative integer",
-	set_count, FIELD(connect_retries), "MIGRATE_CONNECT_RETRIES", 0},
-	[K_CONNECT_TIMEOUT] = {"connect_timeout", "a duration",
-	set_duration, FIELD(connect_timeout_ms), "MIGRATE_CONNECT_TIMEOUT", 0},
-	[K_OUT_OF_ORDER] = {"out_of_order", "true or false",
-	set_bool, FIELD(out_of_order), "MIGRATE_OUT_OF_ORDER", 0},
-	[K_PROTECTED] = {"protected", "true or false",
-	set_bool, FIELD(protected_env), NULL, 0},
-	[K_ENVIRONMENTS] = {"environments", "a mapping of environment names to settings",
-	NULL, 0, NULL, CFG_TOP_ONLY | CFG_NULLABLE},
+	[K_DEFAULT_ENVIRONMENT] = {"default_environment", "an environment name", set_name,
+							   FIELD(environment), "MIGRATE_ENV", CFG_TOP_ONLY | CFG_NULLABLE},
+	[K_DATABASE_URL] = {"database_url", "a connection string", set_url, FIELD(database_url),
+						"DATABASE_URL", CFG_NULLABLE},
+	[K_DIRECT_URL] = {"direct_url", "a connection string", set_url, FIELD(direct_url),
+					  "MIGRATE_DIRECT_URL", CFG_NULLABLE},
+	[K_HISTORY_TABLE] = {"history_table", "a table name", set_table, FIELD(history_table),
+						 "MIGRATE_HISTORY_TABLE", 0},
+	[K_MIGRATIONS_DIR] = {"migrations_dir", "a directory", set_string, FIELD(migrations_dir),
+						  "MIGRATE_MIGRATIONS_DIR", 0},
+	[K_LOCK_TIMEOUT] = {"lock_timeout", "a duration", set_duration, FIELD(lock_timeout_ms),
+						"MIGRATE_LOCK_TIMEOUT", 0},
+	[K_LOCK_RETRIES] = {"lock_retries", "a non-negative integer", set_count, FIELD(lock_retries),
+						"MIGRATE_LOCK_RETRIES", 0},
+	[K_STATEMENT_TIMEOUT] = {"statement_timeout", "a duration", set_duration,
+							 FIELD(statement_timeout_ms), "MIGRATE_STATEMENT_TIMEOUT", 0},
+	[K_CONNECT_RETRIES] = {"connect_retries", "a non-negative integer", set_count,
+						   FIELD(connect_retries), "MIGRATE_CONNECT_RETRIES", 0},
+	[K_CONNECT_TIMEOUT] = {"connect_timeout", "a duration", set_duration, FIELD(connect_timeout_ms),
+						   "MIGRATE_CONNECT_TIMEOUT", 0},
+	[K_OUT_OF_ORDER] = {"out_of_order", "true or false", set_bool, FIELD(out_of_order),
+						"MIGRATE_OUT_OF_ORDER", 0},
+	[K_PROTECTED] = {"protected", "true or false", set_bool, FIELD(protected_env), NULL, 0},
+	[K_ENVIRONMENTS] = {"environments", "a mapping of environment names to settings", NULL, 0, NULL,
+						CFG_TOP_ONLY | CFG_NULLABLE},
 };
 
 /* ------------------------------------------------------------ messages */
@@ -151,9 +149,9 @@ static const struct cfg_key cfg_keys[CFG_NKEYS] = {
 static char *
 vformat(const char *fmt, va_list ap)
 {
-	va_list		copy;
-	int			n;
-	char	   *s;
+	va_list copy;
+	int n;
+	char *s;
 
 	va_copy(copy, ap);
 	n = vsnprintf(NULL, 0, fmt, copy);
@@ -167,11 +165,10 @@ vformat(const char *fmt, va_list ap)
 
 /* Reports at the value's place in the file, or plainly.  Returns -1. */
 static int
-cfg_fail(const struct cfg_loader *ld, const struct cfg_value *v,
-		 const char *fmt,...)
+cfg_fail(const struct cfg_loader *ld, const struct cfg_value *v, const char *fmt, ...)
 {
-	va_list		ap;
-	char	   *msg;
+	va_list ap;
+	char *msg;
 
 	va_start(ap, fmt);
 	msg = vformat(fmt, ap);
@@ -192,18 +189,17 @@ cfg_fail(const struct cfg_loader *ld, const struct cfg_value *v,
 static char *
 shown(const struct cfg_value *v, bool prefix)
 {
-	struct buf	b;
+	struct buf b;
 
 	buf_init(&b);
 	if (v->shown != NULL)
 	{
-		bool		cut = strlen(v->shown) > MAX_SHOWN;
+		bool cut = strlen(v->shown) > MAX_SHOWN;
 
-		buf_printf(&b, "%s\"%.*s%s\"%s%s", prefix ? "" : ", not ", MAX_SHOWN,
-				   v->shown, cut ? "..." : "", v->expanded ? " (expanded)" : "",
-				   prefix ? " " : "");
+		buf_printf(&b, "%s\"%.*s%s\"%s%s", prefix ? "" : ", not ", MAX_SHOWN, v->shown,
+				   cut ? "..." : "", v->expanded ? " (expanded)" : "", prefix ? " " : "");
 	}
-	return b.data;				/* the caller frees it */
+	return b.data; /* the caller frees it */
 }
 
 /* ------------------------------------------------------------ handlers */
@@ -216,7 +212,7 @@ shown(const struct cfg_value *v, bool prefix)
 static void
 replace_string(void *field, const char *value)
 {
-	char	  **p = field;
+	char **p = field;
 
 	free(*p);
 	*p = xstrdup(value);
@@ -253,7 +249,7 @@ set_string(const struct cfg_loader *ld, const struct cfg_value *v, void *field)
 static const char *
 identifier_problem(const char *name, size_t len)
 {
-	size_t		i;
+	size_t i;
 
 	if (len == 0)
 		return "write NAME or SCHEMA.NAME";
@@ -261,11 +257,12 @@ identifier_problem(const char *name, size_t len)
 		return "a name is longer than 63 bytes";
 	for (i = 0; i < len; i++)
 	{
-		char		c = name[i];
-		bool		letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+		char c = name[i];
+		bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 
 		if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '$')))
-			return "a name starts with a letter or \"_\" and holds only letters, digits, \"_\" and \"$\"";
+			return "a name starts with a letter or \"_\" and holds only letters, digits, \"_\" and "
+				   "\"$\"";
 	}
 	return NULL;
 }
@@ -276,8 +273,8 @@ set_table(const struct cfg_loader *ld, const struct cfg_value *v, void *field)
 {
 	const char *dot = strchr(v->text, '.');
 	const char *problem;
-	char	   *what;
-	struct buf	b;
+	char *what;
+	struct buf b;
 
 	if (dot == NULL)
 		problem = identifier_problem(v->text, strlen(v->text));
@@ -302,8 +299,8 @@ set_table(const struct cfg_loader *ld, const struct cfg_value *v, void *field)
 static int
 set_duration(const struct cfg_loader *ld, const struct cfg_value *v, void *field)
 {
-	long		ms;
-	char	   *what;
+	long ms;
+	char *what;
 
 	if (duration_parse(v->text, &ms) == 0)
 	{
@@ -311,8 +308,8 @@ set_duration(const struct cfg_loader *ld, const struct cfg_value *v, void *field
 		return 0;
 	}
 	what = shown(v, true);
-	cfg_fail(ld, v, "invalid duration %sfor %s: use ms, s, min or h, or 0 for no limit",
-			 what, v->origin);
+	cfg_fail(ld, v, "invalid duration %sfor %s: use ms, s, min or h, or 0 for no limit", what,
+			 v->origin);
 	free(what);
 	return -1;
 }
@@ -321,8 +318,8 @@ static int
 set_count(const struct cfg_loader *ld, const struct cfg_value *v, void *field)
 {
 	const char *p = v->text;
-	long long	n = 0;
-	char	   *what;
+	long long n = 0;
+	char *what;
 
 	for (; *p >= '0' && *p <= '9' && n <= INT_MAX; p++)
 		n = n * 10 + (*p - '0');
@@ -346,8 +343,8 @@ set_bool(const struct cfg_loader *ld, const struct cfg_value *v, void *field)
 {
 	static const char *const yes[] = {"true", "True", "TRUE"};
 	static const char *const no[] = {"false", "False", "FALSE"};
-	char	   *what;
-	size_t		i;
+	char *what;
+	size_t i;
 
 	for (i = 0; i < 3; i++)
 	{
@@ -375,11 +372,8 @@ tolower_ascii(char c)
 static int
 distance(const char *a, const char *b)
 {
-	int			row[64];
-	size_t		la = strlen(a),
-				lb = strlen(b),
-				i,
-				j;
+	int row[64];
+	size_t la = strlen(a), lb = strlen(b), i, j;
 
 	if (la >= 63 || lb >= 63)
 		return 9;
@@ -387,13 +381,13 @@ distance(const char *a, const char *b)
 		row[j] = (int) j;
 	for (i = 1; i <= la; i++)
 	{
-		int			diag = row[0];
+		int diag = row[0];
 
 		row[0] = (int) i;
 		for (j = 1; j <= lb; j++)
 		{
-			int			up = row[j];
-			int			best = diag + (tolower_ascii(a[i - 1]) != tolower_ascii(b[j - 1]));
+			int up = row[j];
+			int best = diag + (tolower_ascii(a[i - 1]) != tolower_ascii(b[j - 1]));
 
 			if (up + 1 < best)
 				best = up + 1;
@@ -410,7 +404,7 @@ distance(const char *a, const char *b)
 static bool
 close_to(const char *word, const char *candidate)
 {
-	int			d = distance(word, candidate);
+	int d = distance(word, candidate);
 
 	return d <= 2 && (size_t) d * 3 <= strlen(candidate);
 }
@@ -420,12 +414,12 @@ static const char *
 closest_key(const char *name, bool top)
 {
 	const char *best = NULL;
-	int			best_d = 99;
-	size_t		k;
+	int best_d = 99;
+	size_t k;
 
 	for (k = 0; k < CFG_NKEYS; k++)
 	{
-		int			d = distance(name, cfg_keys[k].name);
+		int d = distance(name, cfg_keys[k].name);
 
 		if ((top || !(cfg_keys[k].flags & CFG_TOP_ONLY)) && d < best_d &&
 			close_to(name, cfg_keys[k].name))
@@ -445,8 +439,8 @@ static const char *
 closest_environment(const struct cy_node *envs, const char *name)
 {
 	const char *prefixed = NULL;
-	int			prefixes = 0;
-	size_t		i;
+	int prefixes = 0;
+	size_t i;
 
 	for (i = 0; i < envs->count; i += 2)
 	{
@@ -467,9 +461,9 @@ closest_environment(const struct cy_node *envs, const char *name)
 static void
 hint_environments(const struct cfg_loader *ld, const char *name)
 {
-	struct buf	list;
+	struct buf list;
 	const char *guess;
-	size_t		i;
+	size_t i;
 
 	if (ld->envs == NULL || ld->envs->count == 0)
 	{
@@ -490,16 +484,14 @@ hint_environments(const struct cfg_loader *ld, const char *name)
 
 /* ----------------------------------------------------- pass 1: the walk */
 
-static int
-node_fail(const struct cfg_loader *ld, const struct cy_node *node,
-		  const char *fmt,...) __attribute__((format(printf, 3, 4)));
+static int node_fail(const struct cfg_loader *ld, const struct cy_node *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static int
-node_fail(const struct cfg_loader *ld, const struct cy_node *node,
-		  const char *fmt,...)
+node_fail(const struct cfg_loader *ld, const struct cy_node *node, const char *fmt, ...)
 {
-	va_list		ap;
-	char	   *msg;
+	va_list ap;
+	char *msg;
 
 	va_start(ap, fmt);
 	msg = vformat(fmt, ap);
@@ -512,7 +504,7 @@ node_fail(const struct cfg_loader *ld, const struct cy_node *node,
 static int
 lookup_key(const char *name)
 {
-	int			k;
+	int k;
 
 	for (k = 0; k < CFG_NKEYS; k++)
 		if (strcmp(name, cfg_keys[k].name) == 0)
@@ -521,14 +513,15 @@ lookup_key(const char *name)
 }
 
 static int
-unknown_key(const struct cfg_loader *ld, const struct cy_node *key,
-			const struct cy_node *value, bool top)
+unknown_key(const struct cfg_loader *ld, const struct cy_node *key, const struct cy_node *value,
+			bool top)
 {
 	const char *guess = closest_key(key->text, top);
-	int			k = lookup_key(key->text);
+	int k = lookup_key(key->text);
 
 	if (k >= 0)
-		return node_fail(ld, key, "\"%s\" is allowed only at the top level, not inside an environment",
+		return node_fail(ld, key,
+						 "\"%s\" is allowed only at the top level, not inside an environment",
 						 key->text);
 	node_fail(ld, key, "unknown key \"%s\"", key->text);
 	if (guess != NULL)
@@ -540,12 +533,11 @@ unknown_key(const struct cfg_loader *ld, const struct cy_node *key,
 
 /* A value written without "$" is checked wherever it is. */
 static int
-check_literal(const struct cfg_loader *ld, const struct cfg_key *key,
-			  const struct cy_node *value)
+check_literal(const struct cfg_loader *ld, const struct cfg_key *key, const struct cy_node *value)
 {
 	struct migrate_config scratch;
 	struct cfg_value v = {value->text, key->name, value->text, false, value};
-	int			rc;
+	int rc;
 
 	if (value->is_null || expand_needed(value->text) || key->handler == NULL)
 		return 0;
@@ -556,8 +548,7 @@ check_literal(const struct cfg_loader *ld, const struct cfg_key *key,
 }
 
 static int
-check_value(const struct cfg_loader *ld, const struct cfg_key *key,
-			const struct cy_node *value)
+check_value(const struct cfg_loader *ld, const struct cfg_key *key, const struct cy_node *value)
 {
 	if (key->handler == NULL && value->kind == CY_MAPPING)
 		return 0;
@@ -577,13 +568,13 @@ static int
 walk_settings(const struct cfg_loader *ld, const struct cy_node *map, bool top,
 			  struct cfg_slots *slots)
 {
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i + 1 < map->count; i += 2)
 	{
 		const struct cy_node *key = &map->children[i];
 		const struct cy_node *value = &map->children[i + 1];
-		int			k;
+		int k;
 
 		if (key->kind != CY_SCALAR || key->is_null)
 			return node_fail(ld, key, "a key must be a name, not %s", cy_kind_name(key));
@@ -593,8 +584,8 @@ walk_settings(const struct cfg_loader *ld, const struct cy_node *map, bool top,
 		if (slots->key[k] != NULL)
 		{
 			node_fail(ld, key, "duplicate key \"%s\"", key->text);
-			log_detail("it was first given at line %d, column %d",
-					   slots->key[k]->line, slots->key[k]->column);
+			log_detail("it was first given at line %d, column %d", slots->key[k]->line,
+					   slots->key[k]->column);
 			return -1;
 		}
 		slots->key[k] = key;
@@ -609,7 +600,7 @@ walk_settings(const struct cfg_loader *ld, const struct cy_node *map, bool top,
 static const struct cy_node *
 earlier_environment(const struct cy_node *envs, size_t count, const char *name)
 {
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i < count; i += 2)
 		if (strcmp(envs->children[i].text, name) == 0)
@@ -625,7 +616,7 @@ static int
 walk_environments(struct cfg_loader *ld, const char *selected)
 {
 	const struct cy_node *envs = ld->envs;
-	size_t		i;
+	size_t i;
 
 	for (i = 0; envs != NULL && i + 1 < envs->count; i += 2)
 	{
@@ -640,8 +631,7 @@ walk_environments(struct cfg_loader *ld, const char *selected)
 		if ((first = earlier_environment(envs, i, name->text)) != NULL)
 		{
 			node_fail(ld, name, "duplicate environment \"%s\"", name->text);
-			log_detail("it was first defined at line %d, column %d",
-					   first->line, first->column);
+			log_detail("it was first defined at line %d, column %d", first->line, first->column);
 			return -1;
 		}
 		if (value->kind != CY_MAPPING && !(value->kind == CY_SCALAR && value->is_null))
@@ -665,7 +655,8 @@ walk_top(struct cfg_loader *ld)
 	const struct cy_node *envs;
 
 	if (ld->root->kind != CY_MAPPING)
-		return node_fail(ld, ld->root, "the configuration must be a mapping of keys to values, not %s",
+		return node_fail(ld, ld->root,
+						 "the configuration must be a mapping of keys to values, not %s",
 						 cy_kind_name(ld->root));
 	if (walk_settings(ld, ld->root, true, &ld->top) != 0)
 		return -1;
@@ -689,12 +680,12 @@ env_lookup(const char *name, void *arg)
  * and sets *out, or reports at the "$" at fault and returns -1.
  */
 static int
-expand_node(const struct cfg_loader *ld, const char *key,
-			const struct cy_node *node, expand_lookup_fn lookup, char **out)
+expand_node(const struct cfg_loader *ld, const char *key, const struct cy_node *node,
+			expand_lookup_fn lookup, char **out)
 {
 	struct expand_error err;
-	size_t		i;
-	int			column = node->column;
+	size_t i;
+	int column = node->column;
 
 	if (expand_vars(node->text, lookup, NULL, out, &err) == 0)
 		return 0;
@@ -714,10 +705,9 @@ expand_node(const struct cfg_loader *ld, const char *key,
 
 /* Checks the ${...} syntax of a value that is not used. */
 static int
-check_syntax(const struct cfg_loader *ld, const char *key,
-			 const struct cy_node *node)
+check_syntax(const struct cfg_loader *ld, const char *key, const struct cy_node *node)
 {
-	char	   *out = NULL;
+	char *out = NULL;
 
 	if (node == NULL || node->is_null || !expand_needed(node->text))
 		return 0;
@@ -725,12 +715,12 @@ check_syntax(const struct cfg_loader *ld, const char *key,
 }
 
 static int
-apply_node(const struct cfg_loader *ld, const struct cfg_key *key,
-		   const struct cy_node *node, struct migrate_config *cfg)
+apply_node(const struct cfg_loader *ld, const struct cfg_key *key, const struct cy_node *node,
+		   struct migrate_config *cfg)
 {
 	struct cfg_value v = {node->text, key->name, node->text, false, node};
-	char	   *expanded = NULL;
-	int			rc;
+	char *expanded = NULL;
+	int rc;
 
 	if (node->is_null)
 		v.text = NULL;
@@ -792,7 +782,7 @@ resolve_key(const struct cfg_loader *ld, int k, struct migrate_config *cfg)
 	const char *opt = option_for(ld->opts, k, &flag);
 	const char *env = env_value(key);
 	const struct cy_node *node = ld->env.value[k] ? ld->env.value[k] : ld->top.value[k];
-	void	   *field = (char *) cfg + key->offset;
+	void *field = (char *) cfg + key->offset;
 
 	if (opt == NULL && env == NULL && node != NULL)
 	{
@@ -804,10 +794,10 @@ resolve_key(const struct cfg_loader *ld, int k, struct migrate_config *cfg)
 	if (ld->env.value[k] != NULL && check_syntax(ld, key->name, ld->top.value[k]) != 0)
 		return -1;
 	if (env != NULL &&
-		key->handler(ld, &(struct cfg_value) {env, key->env_var, NULL, false, NULL}, field) != 0)
+		key->handler(ld, &(struct cfg_value){env, key->env_var, NULL, false, NULL}, field) != 0)
 		return -1;
 	if (opt != NULL &&
-		key->handler(ld, &(struct cfg_value) {opt, flag, opt, false, NULL}, field) != 0)
+		key->handler(ld, &(struct cfg_value){opt, flag, opt, false, NULL}, field) != 0)
 		return -1;
 	return 0;
 }
@@ -815,8 +805,7 @@ resolve_key(const struct cfg_loader *ld, int k, struct migrate_config *cfg)
 /* -------------------------------------- pass 2: choosing the environment */
 
 static int
-missing_environment(const struct cfg_loader *ld, const char *name,
-					const char *origin)
+missing_environment(const struct cfg_loader *ld, const char *name, const char *origin)
 {
 	const struct cy_node *deflt = ld->top.value[K_DEFAULT_ENVIRONMENT];
 
@@ -824,15 +813,16 @@ missing_environment(const struct cfg_loader *ld, const char *name,
 		node_fail(ld, deflt, "default_environment \"%s\" is not defined under \"environments\"",
 				  name);
 	else if (ld->envs_key != NULL)
-		node_fail(ld, ld->envs_key, "environment \"%s\" selected by %s is not defined",
-				  name, origin);
+		node_fail(ld, ld->envs_key, "environment \"%s\" selected by %s is not defined", name,
+				  origin);
 	else if (ld->has_file)
 		log_error("environment \"%s\" selected by %s is not defined: %s has no \"environments\"",
 				  name, origin, ld->src.name);
 	else
 	{
-		log_error("environment \"%s\" selected by %s is not defined: there is no configuration file",
-				  name, origin);
+		log_error(
+			"environment \"%s\" selected by %s is not defined: there is no configuration file",
+			name, origin);
 		log_hint("create %s, or name one with -c FILE or MIGRATE_CONFIG", DEFAULT_CONFIG);
 		return -1;
 	}
@@ -866,7 +856,7 @@ select_environment(struct cfg_loader *ld, struct migrate_config *cfg)
 static int
 load(struct cfg_loader *ld, struct migrate_config *cfg)
 {
-	int			k;
+	int k;
 
 	if (ld->has_file)
 	{
@@ -888,11 +878,11 @@ load(struct cfg_loader *ld, struct migrate_config *cfg)
 }
 
 int
-cfg_load_text(const char *name, const char *text, size_t len,
-			  const struct cfg_options *opts, struct migrate_config *cfg)
+cfg_load_text(const char *name, const char *text, size_t len, const struct cfg_options *opts,
+			  struct migrate_config *cfg)
 {
 	struct cfg_loader ld;
-	int			rc;
+	int rc;
 
 	memset(&ld, 0, sizeof(ld));
 	ld.src.name = name != NULL ? name : DEFAULT_CONFIG;
@@ -913,11 +903,11 @@ cfg_load_text(const char *name, const char *text, size_t len,
 static int
 read_file(const char *path, char **text, size_t *len, const char **what)
 {
-	FILE	   *f = fopen(path, "rb");
-	struct buf	b;
-	char		chunk[8192];
-	size_t		n;
-	int			err = 0;
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[8192];
+	size_t n;
+	int err = 0;
 
 	*what = "open";
 	if (f == NULL)
@@ -935,7 +925,7 @@ read_file(const char *path, char **text, size_t *len, const char **what)
 		return err;
 	}
 	*len = b.len;
-	*text = b.data;				/* the caller frees it */
+	*text = b.data; /* the caller frees it */
 	return 0;
 }
 
@@ -944,10 +934,9 @@ cfg_load(const struct cfg_options *opts, struct migrate_config *cfg)
 {
 	const char *path = opts != NULL ? opts->config_file : NULL;
 	const char *what;
-	char	   *text = NULL;
-	size_t		len = 0;
-	int			err,
-				rc;
+	char *text = NULL;
+	size_t len = 0;
+	int err, rc;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (dotenv_load(".env") != 0)

@@ -11,29 +11,29 @@
 /* What the command line says; NULL members were not given. */
 struct cfg_options
 {
-	const char *config_file;	/* -c; else MIGRATE_CONFIG; else ./migrate.yaml */
-	const char *environment;	/* -e; else MIGRATE_ENV; else default_environment */
-	const char *database_url;	/* -d; else DATABASE_URL */
-	const char *lock_timeout;	/* --lock-timeout, a duration string */
-	const char *statement_timeout;	/* --statement-timeout */
+	const char *config_file; /* -c; else MIGRATE_CONFIG; else ./migrate.yaml */
+	const char *environment; /* -e; else MIGRATE_ENV; else default_environment */
+	const char *database_url; /* -d; else DATABASE_URL */
+	const char *lock_timeout; /* --lock-timeout, a duration string */
+	const char *statement_timeout; /* --statement-timeout */
 };
 
 /* The merged result.  Strings are owned by the struct (cfg_free). */
 struct migrate_config
 {
-	char	   *config_path;	/* the file read, or NULL when there was none */
-	char	   *environment;	/* the selected environment, or NULL */
-	char	   *database_url;	/* NULL when nothing set it */
-	char	   *direct_url;		/* NULL when unset */
-	char	   *history_table;	/* "public.schema_migrations" by default */
-	char	   *migrations_dir; /* "migrations" by default */
-	long		lock_timeout_ms;	/* 5000; 0 means no limit */
-	int			lock_retries;	/* 3 */
-	long		statement_timeout_ms;	/* 0: no limit */
-	int			connect_retries;	/* 5 */
-	long		connect_timeout_ms; /* 10000 */
-	bool		out_of_order;	/* false */
-	bool		protected_env;	/* false; "protected" in the file */
+	char *config_path; /* the file read, or NULL when there was none */
+	char *environment; /* the selected environment, or NULL */
+	char *database_url; /* NULL when nothing set it */
+	char *direct_url; /* NULL when unset */
+	char *history_table; /* "public.schema_migrations" by default */
+	char *migrations_dir; /* "migrations" by default */
+	long lock_timeout_ms; /* 5000; 0 means no limit */
+	int lock_retries; /* 3 */
+	long statement_timeout_ms; /* 0: no limit */
+	int connect_retries; /* 5 */
+	long connect_timeout_ms; /* 10000 */
+	bool out_of_order; /* false */
+	bool protected_env; /* false; "protected" in the file */
 };
 
 /*
@@ -45,8 +45,8 @@ struct migrate_config
  * cfg_free), or logs the problem (file:line:column where there is one) and
  * returns 2 with *cfg left empty.
  */
-int			cfg_load(const struct cfg_options *opts, struct migrate_config *cfg)
-			__attribute__((warn_unused_result));
+int cfg_load(const struct cfg_options *opts, struct migrate_config *cfg)
+	__attribute__((warn_unused_result));
 
 /*
  * What cfg_load does once it has read the file, for tests and fuzzing: no
@@ -54,15 +54,13 @@ int			cfg_load(const struct cfg_options *opts, struct migrate_config *cfg)
  * means that there is no file (then defaults, environment and options
  * only).  text need not be NUL-terminated.  Returns as cfg_load does.
  */
-int			cfg_load_text(const char *name, const char *text, size_t len,
-						  const struct cfg_options *opts,
-						  struct migrate_config *cfg)
-			__attribute__((warn_unused_result));
+int cfg_load_text(const char *name, const char *text, size_t len, const struct cfg_options *opts,
+				  struct migrate_config *cfg) __attribute__((warn_unused_result));
 
 /* Fills *cfg with the built-in defaults only. */
-void		cfg_defaults(struct migrate_config *cfg);
+void cfg_defaults(struct migrate_config *cfg);
 
 /* Frees what cfg owns and zeroes it; accepts NULL. */
-void		cfg_free(struct migrate_config *cfg);
+void cfg_free(struct migrate_config *cfg);
 
 #endif

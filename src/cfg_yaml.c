@@ -31,11 +31,9 @@ struct cy_parser
 	const struct cy_source *src;
 };
 
-static int	build_node(struct cy_parser *cp, yaml_event_t *ev,
-					   struct cy_node *node, int depth);
-static int	event_error(struct cy_parser *cp, yaml_event_t *ev,
-						const char *fmt,...)
-			__attribute__((format(printf, 3, 4)));
+static int build_node(struct cy_parser *cp, yaml_event_t *ev, struct cy_node *node, int depth);
+static int event_error(struct cy_parser *cp, yaml_event_t *ev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ------------------------------------------------------- source lines */
 
@@ -65,13 +63,13 @@ find_line(const struct cy_source *src, int line, const char **start, size_t *len
 	const unsigned char *p = (const unsigned char *) src->text;
 	const unsigned char *end = p + src->len;
 	const unsigned char *s;
-	int			n = 1;
+	int n = 1;
 
 	if (src->len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
 	while (n < line && p < end)
 	{
-		size_t		b = break_len(p, end);
+		size_t b = break_len(p, end);
 
 		p += b ? b : 1;
 		n += b != 0;
@@ -89,13 +87,13 @@ find_line(const struct cy_source *src, int line, const char **start, size_t *len
 static void
 mask_passwords(char *line)
 {
-	char	   *p;
+	char *p;
 
 	for (p = strstr(line, "://"); p != NULL; p = strstr(p, "://"))
 	{
-		char	   *u = p + 3;
-		char	   *at = u + strcspn(u, "@/?# \t\"'");
-		char	   *colon = memchr(u, ':', (size_t) (at - u));
+		char *u = p + 3;
+		char *at = u + strcspn(u, "@/?# \t\"'");
+		char *colon = memchr(u, ':', (size_t) (at - u));
 
 		if (*at == '@' && colon != NULL)
 			memset(colon + 1, '*', (size_t) (at - colon - 1));
@@ -113,10 +111,9 @@ static void
 print_source_line(const struct cy_source *src, int line, int column)
 {
 	const char *start;
-	size_t		len,
-				i;
-	char	   *copy;
-	int			col = 1;
+	size_t len, i;
+	char *copy;
+	int col = 1;
 
 	if (!find_line(src, line, &start, &len))
 		return;
@@ -143,8 +140,7 @@ print_source_line(const struct cy_source *src, int line, int column)
 }
 
 static void
-cy_vreport(const struct cy_source *src, int line, int column, const char *fmt,
-		   va_list ap)
+cy_vreport(const struct cy_source *src, int line, int column, const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fprintf(stderr, "%s:%d:%d: error: ", src->name, line, column);
@@ -154,9 +150,9 @@ cy_vreport(const struct cy_source *src, int line, int column, const char *fmt,
 }
 
 void
-cy_report(const struct cy_source *src, int line, int column, const char *fmt,...)
+cy_report(const struct cy_source *src, int line, int column, const char *fmt, ...)
 {
-	va_list		ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	cy_vreport(src, line, column, fmt, ap);
@@ -170,8 +166,7 @@ static bool
 indented_with_tab(const struct cy_source *src, int line, int *column)
 {
 	const char *start;
-	size_t		len,
-				i;
+	size_t len, i;
 
 	if (!find_line(src, line, &start, &len))
 		return false;
@@ -205,38 +200,36 @@ static void
 report_syntax_error(const struct cy_parser *cp)
 {
 	const yaml_parser_t *p = &cp->parser;
-	int			line = (int) p->problem_mark.line + 1;
-	int			column = (int) p->problem_mark.column + 1;
+	int line = (int) p->problem_mark.line + 1;
+	int column = (int) p->problem_mark.column + 1;
 	const char *problem = p->problem ? p->problem : "invalid YAML";
 	const char *hint = syntax_hint(problem);
 
 	if (p->error != YAML_READER_ERROR && indented_with_tab(cp->src, line, &column))
 	{
-		cy_report(cp->src, line, column,
-				  "tabs are not allowed for indentation; use spaces");
+		cy_report(cp->src, line, column, "tabs are not allowed for indentation; use spaces");
 		return;
 	}
 	if (p->context != NULL && strstr(p->context, "quoted scalar") != NULL &&
 		strstr(problem, "end of stream") != NULL)
 	{
 		/* where the quote opens says more than the end of the file */
-		cy_report(cp->src, (int) p->context_mark.line + 1,
-				  (int) p->context_mark.column + 1, "this quoted value has no closing quote");
+		cy_report(cp->src, (int) p->context_mark.line + 1, (int) p->context_mark.column + 1,
+				  "this quoted value has no closing quote");
 		return;
 	}
 	if (p->error == YAML_READER_ERROR)
 	{
 		/* the reader gives a byte offset only */
 		fflush(stdout);
-		fprintf(stderr, "%s: error: %s at byte %zu\n", cp->src->name, problem,
-				p->problem_offset);
+		fprintf(stderr, "%s: error: %s at byte %zu\n", cp->src->name, problem, p->problem_offset);
 		return;
 	}
 	cy_report(cp->src, line, column, "%s", problem);
 	if (p->context != NULL && (p->context_mark.line != p->problem_mark.line ||
 							   p->context_mark.column != p->problem_mark.column))
-		log_detail("%s at line %d, column %d", p->context,
-				   (int) p->context_mark.line + 1, (int) p->context_mark.column + 1);
+		log_detail("%s at line %d, column %d", p->context, (int) p->context_mark.line + 1,
+				   (int) p->context_mark.column + 1);
 	if (hint != NULL)
 		log_hint("%s", hint);
 }
@@ -253,13 +246,12 @@ next_event(struct cy_parser *cp, yaml_event_t *ev)
 
 /* Reports at an event's start and deletes the event.  Returns -1. */
 static int
-event_error(struct cy_parser *cp, yaml_event_t *ev, const char *fmt,...)
+event_error(struct cy_parser *cp, yaml_event_t *ev, const char *fmt, ...)
 {
-	va_list		ap;
+	va_list ap;
 
 	va_start(ap, fmt);
-	cy_vreport(cp->src, (int) ev->start_mark.line + 1,
-			   (int) ev->start_mark.column + 1, fmt, ap);
+	cy_vreport(cp->src, (int) ev->start_mark.line + 1, (int) ev->start_mark.column + 1, fmt, ap);
 	va_end(ap);
 	yaml_event_delete(ev);
 	return -1;
@@ -270,7 +262,7 @@ event_error(struct cy_parser *cp, yaml_event_t *ev, const char *fmt,...)
 static void
 free_children(struct cy_node *node)
 {
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i < node->count; i++)
 	{
@@ -305,8 +297,7 @@ cy_kind_name(const struct cy_node *node)
 static size_t
 utf8_chars(const char *s, size_t n)
 {
-	size_t		i,
-				chars = 0;
+	size_t i, chars = 0;
 
 	for (i = 0; i < n; i++)
 		chars += ((unsigned char) s[i] & 0xC0) != 0x80;
@@ -322,9 +313,8 @@ text_column(const yaml_event_t *ev)
 {
 	const yaml_mark_t *a = &ev->start_mark;
 	const yaml_mark_t *b = &ev->end_mark;
-	size_t		quotes = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 2;
-	size_t		chars = utf8_chars((const char *) ev->data.scalar.value,
-								   ev->data.scalar.length);
+	size_t quotes = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 2;
+	size_t chars = utf8_chars((const char *) ev->data.scalar.value, ev->data.scalar.length);
 
 	if (a->line != b->line || b->index - a->index != chars + quotes)
 		return 0;
@@ -338,23 +328,22 @@ text_column(const yaml_event_t *ev)
 static bool
 plain_null(const char *s, size_t len)
 {
-	return len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
-		strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+	return len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
+		   strcmp(s, "NULL") == 0;
 }
 
 static int
 build_scalar(struct cy_parser *cp, yaml_event_t *ev, struct cy_node *node)
 {
 	const char *value = (const char *) ev->data.scalar.value;
-	size_t		len = ev->data.scalar.length;
+	size_t len = ev->data.scalar.length;
 
 	if (strlen(value) != len)
 		return event_error(cp, ev, "a value holds a NUL character");
 	node->kind = CY_SCALAR;
 	node->text = xmalloc(len + 1);
 	memcpy(node->text, value, len + 1);
-	node->is_null = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-		plain_null(value, len);
+	node->is_null = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && plain_null(value, len);
 	node->text_column = text_column(ev);
 	yaml_event_delete(ev);
 	return 0;
@@ -362,12 +351,11 @@ build_scalar(struct cy_parser *cp, yaml_event_t *ev, struct cy_node *node)
 
 /* Children of a mapping or sequence, up to its end event. */
 static int
-build_collection(struct cy_parser *cp, yaml_event_t *ev, struct cy_node *node,
-				 int depth)
+build_collection(struct cy_parser *cp, yaml_event_t *ev, struct cy_node *node, int depth)
 {
-	yaml_event_type_t end = ev->type == YAML_MAPPING_START_EVENT ?
-		YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
-	size_t		cap = 0;
+	yaml_event_type_t end =
+		ev->type == YAML_MAPPING_START_EVENT ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+	size_t cap = 0;
 
 	node->kind = ev->type == YAML_MAPPING_START_EVENT ? CY_MAPPING : CY_SEQUENCE;
 	if (depth >= CY_MAX_DEPTH)
@@ -404,8 +392,7 @@ build_collection(struct cy_parser *cp, yaml_event_t *ev, struct cy_node *node,
  * On failure node may hold children: the caller frees it.
  */
 static int
-build_node(struct cy_parser *cp, yaml_event_t *ev, struct cy_node *node,
-		   int depth)
+build_node(struct cy_parser *cp, yaml_event_t *ev, struct cy_node *node, int depth)
 {
 	node->line = (int) ev->start_mark.line + 1;
 	node->column = (int) ev->start_mark.column + 1;
@@ -458,7 +445,7 @@ parse_document(struct cy_parser *cp, struct cy_node **root)
 
 	if (next_event(cp, &ev) != 0)
 		return -1;
-	yaml_event_delete(&ev);		/* the stream start */
+	yaml_event_delete(&ev); /* the stream start */
 	if (next_event(cp, &ev) != 0)
 		return -1;
 	if (ev.type == YAML_STREAM_END_EVENT)
@@ -466,7 +453,7 @@ parse_document(struct cy_parser *cp, struct cy_node **root)
 		yaml_event_delete(&ev);
 		return 0;
 	}
-	yaml_event_delete(&ev);		/* the document start */
+	yaml_event_delete(&ev); /* the document start */
 	if (next_event(cp, &ev) != 0)
 		return -1;
 	node = xcalloc(1, sizeof(*node));
@@ -483,7 +470,7 @@ int
 cy_parse(const struct cy_source *src, struct cy_node **root)
 {
 	struct cy_parser cp;
-	int			rc;
+	int rc;
 
 	*root = NULL;
 	memset(&cp, 0, sizeof(cp));
@@ -493,8 +480,7 @@ cy_parse(const struct cy_source *src, struct cy_node **root)
 		log_error("could not initialize the YAML parser: out of memory");
 		return -1;
 	}
-	yaml_parser_set_input_string(&cp.parser, (const unsigned char *) src->text,
-								 src->len);
+	yaml_parser_set_input_string(&cp.parser, (const unsigned char *) src->text, src->len);
 	rc = parse_document(&cp, root);
 	yaml_parser_delete(&cp.parser);
 	if (rc == 0 && *root != NULL && (*root)->kind == CY_SCALAR && (*root)->is_null)

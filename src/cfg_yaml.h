@@ -19,14 +19,14 @@ enum cy_kind
 struct cy_node
 {
 	enum cy_kind kind;
-	int			line;			/* 1-based */
-	int			column;			/* 1-based, in characters */
-	char	   *text;			/* scalar: owned, NUL-terminated; else NULL */
-	bool		is_null;		/* plain "", "~" or "null": no value */
-	int			text_column;	/* column of text[0] when every byte of text
+	int line; /* 1-based */
+	int column; /* 1-based, in characters */
+	char *text; /* scalar: owned, NUL-terminated; else NULL */
+	bool is_null; /* plain "", "~" or "null": no value */
+	int text_column; /* column of text[0] when every byte of text
 								 * sits on one line as written, else 0 */
-	struct cy_node *children;	/* owned; mapping: key, value, key, value... */
-	size_t		count;			/* number of children */
+	struct cy_node *children; /* owned; mapping: key, value, key, value... */
+	size_t count; /* number of children */
 };
 
 /* A file being read: its name as shown in messages and its bytes. */
@@ -34,7 +34,7 @@ struct cy_source
 {
 	const char *name;
 	const char *text;
-	size_t		len;
+	size_t len;
 };
 
 /*
@@ -43,11 +43,11 @@ struct cy_source
  * and sets *root (NULL for an empty document; release with cy_free), or
  * prints the located error (cy_report) and returns -1 with *root NULL.
  */
-int			cy_parse(const struct cy_source *src, struct cy_node **root)
-			__attribute__((warn_unused_result));
+int cy_parse(const struct cy_source *src, struct cy_node **root)
+	__attribute__((warn_unused_result));
 
 /* Frees a tree from cy_parse; accepts NULL. */
-void		cy_free(struct cy_node *root);
+void cy_free(struct cy_node *root);
 
 /* "a scalar", "a mapping", "a sequence" or "empty", for messages. */
 const char *cy_kind_name(const struct cy_node *node);
@@ -58,7 +58,7 @@ const char *cy_kind_name(const struct cy_node *node);
  * connection strings on that line are masked).  Nothing is quoted from the
  * line when line is past the end of the text.
  */
-void		cy_report(const struct cy_source *src, int line, int column,
-					  const char *fmt,...) __attribute__((format(printf, 4, 5)));
+void cy_report(const struct cy_source *src, int line, int column, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

@@ -13,73 +13,76 @@
 #include "log.h"
 
 static const struct command commands[] = {
-	{"up", cmd_up, CMD_NEEDS_CONFIG, "up [--to V] [--step N] [--dry-run] [--single-transaction] [--out-of-order]",
-		"apply pending units in version order",
-		"      --to V                 apply up to and including version V\n"
-		"      --step N               apply at most N units\n"
-		"      --dry-run              run everything in one transaction, report, roll back\n"
-		"      --single-transaction   apply every selected unit in one transaction\n"
-		"      --out-of-order         apply pending versions below the highest applied one\n"},
-	{"down", cmd_down, CMD_NEEDS_CONFIG | CMD_PROTECTED, "down [--step N | --to V | --all] [--dry-run]",
-		"roll back applied units, newest first (default: one)",
-		"      --step N               roll back the newest N units\n"
-		"      --to V                 roll back every unit above version V\n"
-		"      --all                  roll back every applied unit\n"
-		"      --dry-run              run the down steps in one transaction, report, roll back\n"},
+	{"up", cmd_up, CMD_NEEDS_CONFIG,
+	 "up [--to V] [--step N] [--dry-run] [--single-transaction] [--out-of-order]",
+	 "apply pending units in version order",
+	 "      --to V                 apply up to and including version V\n"
+	 "      --step N               apply at most N units\n"
+	 "      --dry-run              run everything in one transaction, report, roll back\n"
+	 "      --single-transaction   apply every selected unit in one transaction\n"
+	 "      --out-of-order         apply pending versions below the highest applied one\n"},
+	{"down", cmd_down, CMD_NEEDS_CONFIG | CMD_PROTECTED,
+	 "down [--step N | --to V | --all] [--dry-run]",
+	 "roll back applied units, newest first (default: one)",
+	 "      --step N               roll back the newest N units\n"
+	 "      --to V                 roll back every unit above version V\n"
+	 "      --all                  roll back every applied unit\n"
+	 "      --dry-run              run the down steps in one transaction, report, roll back\n"},
 	{"redo", cmd_redo, CMD_NEEDS_CONFIG | CMD_PROTECTED, "redo [--step N]",
-		"roll back then re-apply the newest N units (default 1)",
-		"      --step N               redo the newest N units\n"},
+	 "roll back then re-apply the newest N units (default 1)",
+	 "      --step N               redo the newest N units\n"},
 	{"status", cmd_status, CMD_NEEDS_CONFIG, "status [--check]",
-		"show every unit and history row, then schema drift",
-		"      --check                exit 6 if a unit is modified, unknown or running,\n"
-		"                             else 3 if any is pending or the schema drifted\n"},
+	 "show every unit and history row, then schema drift",
+	 "      --check                exit 6 if a unit is modified, unknown or running,\n"
+	 "                             else 3 if any is pending or the schema drifted\n"},
 	{"version", cmd_version, CMD_NEEDS_CONFIG, "version",
-		"print the highest applied version (0 when none)", ""},
+	 "print the highest applied version (0 when none)", ""},
 	{"new", cmd_new, CMD_NEEDS_CONFIG, "new NAME [--seq]",
-		"write migrations/<UTC timestamp>_NAME.pgc from the unit template",
-		"      --seq                  number it after the highest version (4 digits)\n"},
+	 "write migrations/<UTC timestamp>_NAME.pgc from the unit template",
+	 "      --seq                  number it after the highest version (4 digits)\n"},
 	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG, "baseline V",
-		"record every unit up to V as baseline without running it", ""},
+	 "record every unit up to V as baseline without running it", ""},
 	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all]",
-		"prove each pending unit's down undoes its up, in a rolled-back transaction",
-		"      --all                  verify every unit, rolling back the applied ones first\n"},
+	 "prove each pending unit's down undoes its up, in a rolled-back transaction",
+	 "      --all                  verify every unit, rolling back the applied ones first\n"},
 	{"repair", cmd_repair, CMD_NEEDS_CONFIG, "repair",
-		"store this binary's checksums; clear running rows whose runner is gone", ""},
+	 "store this binary's checksums; clear running rows whose runner is gone", ""},
 	{"schema", cmd_schema, CMD_NEEDS_CONFIG, "schema",
-		"print the canonical schema description that the fingerprint hashes", ""},
+	 "print the canonical schema description that the fingerprint hashes", ""},
 	{"create-db", cmd_create_db, CMD_NEEDS_CONFIG, "create-db",
-		"create the target database if it is missing", ""},
+	 "create the target database if it is missing", ""},
 	{"drop-db", cmd_drop_db, CMD_NEEDS_CONFIG | CMD_PROTECTED, "drop-db",
-		"drop the target database if it exists", ""},
+	 "drop the target database if it exists", ""},
 	{"help", cmd_help, 0, "help [COMMAND]", "show this help, or one command's", ""},
 };
 
 static const char global_options[] =
-"Options:\n"
-"  -c, --config FILE          configuration file (default ./migrate.yaml; env MIGRATE_CONFIG)\n"
-"  -e, --env NAME             environment in the configuration (env MIGRATE_ENV)\n"
-"      --json                 print JSON lines on stdout, nothing else there\n"
-"  -q, --quiet                print errors only\n"
-"  -v, --verbose              print debugging detail on stderr\n"
-"      --no-color             no colour (also NO_COLOR)\n"
-"      --lock-timeout DUR     give up waiting for a lock after DUR (e.g. 5s)\n"
-"      --statement-timeout DUR  cancel statements running longer than DUR\n"
-"      --force                allow down, redo, drop-db, verify --all on protected environments\n"
-"  -h, --help                 show this help, then exit\n"
-"      --version              show the version, then exit\n"
-"\n"
-"Connection options:\n"
-"  -d, --database-url URL     connection string, URI or key=value (env DATABASE_URL)\n";
+	"Options:\n"
+	"  -c, --config FILE          configuration file (default ./migrate.yaml; env MIGRATE_CONFIG)\n"
+	"  -e, --env NAME             environment in the configuration (env MIGRATE_ENV)\n"
+	"      --json                 print JSON lines on stdout, nothing else there\n"
+	"  -q, --quiet                print errors only\n"
+	"  -v, --verbose              print debugging detail on stderr\n"
+	"      --no-color             no colour (also NO_COLOR)\n"
+	"      --lock-timeout DUR     give up waiting for a lock after DUR (e.g. 5s)\n"
+	"      --statement-timeout DUR  cancel statements running longer than DUR\n"
+	"      --force                allow down, redo, drop-db, verify --all on protected "
+	"environments\n"
+	"  -h, --help                 show this help, then exit\n"
+	"      --version              show the version, then exit\n"
+	"\n"
+	"Connection options:\n"
+	"  -d, --database-url URL     connection string, URI or key=value (env DATABASE_URL)\n";
 
 static const char exit_codes[] =
-"Exit codes: 0 success, 1 a unit failed (rolled back), 2 usage or configuration,\n"
-"3 status --check: pending or drift, 4 lock not granted, 5 cannot connect or\n"
-"read-only standby, 6 integrity refusal, 7 verify found a broken unit.\n";
+	"Exit codes: 0 success, 1 a unit failed (rolled back), 2 usage or configuration,\n"
+	"3 status --check: pending or drift, 4 lock not granted, 5 cannot connect or\n"
+	"read-only standby, 6 integrity refusal, 7 verify found a broken unit.\n";
 
 const struct command *
 cli_find_command(const char *name)
 {
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0)
@@ -90,12 +93,12 @@ cli_find_command(const char *name)
 void
 cli_usage(const struct command *cmd)
 {
-	size_t		i;
+	size_t i;
 
 	if (cmd != NULL)
 	{
-		printf("migrate %s: %s.\n\nUsage:\n  migrate [OPTIONS] %s\n",
-			   cmd->name, cmd->summary, cmd->synopsis);
+		printf("migrate %s: %s.\n\nUsage:\n  migrate [OPTIONS] %s\n", cmd->name, cmd->summary,
+			   cmd->synopsis);
 		if (cmd->options[0])
 			printf("\nCommand options:\n%s", cmd->options);
 		printf("\n%s", global_options);
@@ -105,15 +108,15 @@ cli_usage(const struct command *cmd)
 		   "Usage:\n  migrate [OPTIONS] COMMAND [COMMAND OPTIONS]\n\nCommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
-	printf("\n%s\n%s\nRun \"migrate help COMMAND\" for a command's options.\n",
-		   global_options, exit_codes);
+	printf("\n%s\n%s\nRun \"migrate help COMMAND\" for a command's options.\n", global_options,
+		   exit_codes);
 }
 
 int
-cli_usage_error(const char *fmt,...)
+cli_usage_error(const char *fmt, ...)
 {
-	char		msg[512];
-	va_list		ap;
+	char msg[512];
+	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -126,8 +129,8 @@ cli_usage_error(const char *fmt,...)
 int
 cli_parse_count(const char *opt, const char *text, long *out)
 {
-	char	   *end;
-	long		v;
+	char *end;
+	long v;
 
 	errno = 0;
 	v = strtol(text, &end, 10);

@@ -26,7 +26,7 @@ no_options(const char *command, int argc, char **argv)
 static int
 finish(struct engine *e, int rc, const char *counter, int count)
 {
-	char		extra[64];
+	char extra[64];
 
 	engine_close(e);
 	snprintf(extra, sizeof(extra), "\"%s\":%d", counter, count);
@@ -37,9 +37,9 @@ int
 cmd_baseline(struct cli *cli, int argc, char **argv)
 {
 	struct engine e;
-	long long	v;
-	int			recorded = 0;
-	int			rc;
+	long long v;
+	int recorded = 0;
+	int rc;
 
 	if (no_options("baseline", argc, argv) != 0)
 		return 2;
@@ -48,14 +48,14 @@ cmd_baseline(struct cli *cli, int argc, char **argv)
 	if (optind + 1 < argc)
 		return cli_usage_error("unexpected argument \"%s\" for baseline", argv[optind + 1]);
 	if (unitname_parse_version(argv[optind], &v) != 0 || v <= 0)
-		return cli_usage_error("invalid version \"%s\" for baseline: expected 1 to 18 digits, above 0",
-							   argv[optind]);
+		return cli_usage_error(
+			"invalid version \"%s\" for baseline: expected 1 to 18 digits, above 0", argv[optind]);
 	rc = engine_open(&e, &cli->cfg);
 	if (rc == 0)
 		rc = engine_baseline(&e, v, &recorded);
 	if (rc == 0 && recorded > 0 && !report_json() && !cli->quiet)
-		printf("baseline: %d unit%s recorded up to version %lld, none run\n",
-			   recorded, recorded == 1 ? "" : "s", v);
+		printf("baseline: %d unit%s recorded up to version %lld, none run\n", recorded,
+			   recorded == 1 ? "" : "s", v);
 	return finish(&e, rc, "baselined", recorded);
 }
 
@@ -63,8 +63,8 @@ int
 cmd_repair(struct cli *cli, int argc, char **argv)
 {
 	struct engine e;
-	int			repaired = 0;
-	int			rc;
+	int repaired = 0;
+	int rc;
 
 	if (no_options("repair", argc, argv) != 0)
 		return 2;

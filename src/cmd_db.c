@@ -29,7 +29,7 @@ say(const char *event, const char *dbname, const char *text)
 {
 	if (report_json())
 	{
-		struct buf	b;
+		struct buf b;
 
 		buf_init(&b);
 		buf_append(&b, "{");
@@ -48,8 +48,8 @@ static char *
 target_name(const char *url)
 {
 	struct conninfo ci;
-	char	   *err = NULL;
-	char	   *name;
+	char *err = NULL;
+	char *name;
 
 	if (conninfo_parse(url, &ci, &err) != 0)
 	{
@@ -60,7 +60,8 @@ target_name(const char *url)
 	name = xstrdup(conninfo_dbname(&ci));
 	conninfo_free(&ci);
 	if (name == NULL)
-		report_error(2, "cannot tell which database to use: the connection string names none", NULL, NULL, NULL, 0);
+		report_error(2, "cannot tell which database to use: the connection string names none", NULL,
+					 NULL, NULL, 0);
 	return name;
 }
 
@@ -70,19 +71,22 @@ connect_maintenance(const struct migrate_config *cfg, struct db **db)
 {
 	static const char *const names[] = {"postgres", "template1"};
 	struct db_error err = {0};
-	int			rc = 5;
-	size_t		i;
+	int rc = 5;
+	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 	{
 		struct db_options o = {.connect_retries = cfg->connect_retries,
-		.connect_timeout_ms = cfg->connect_timeout_ms, .application_name = "migrate", .dbname = names[i]};
+							   .connect_timeout_ms = cfg->connect_timeout_ms,
+							   .application_name = "migrate",
+							   .dbname = names[i]};
 
 		db_error_clear(&err);
 		rc = db_connect(cfg->database_url, &o, db, &err);
 		if (rc == 0)
 			break;
-		if (rc != 5 || err.detail == NULL || strstr(err.detail, "database \"postgres\" does not exist") == NULL)
+		if (rc != 5 || err.detail == NULL ||
+			strstr(err.detail, "database \"postgres\" does not exist") == NULL)
 			break;
 		log_debug("no \"postgres\" database; trying template1");
 	}
@@ -96,11 +100,11 @@ connect_maintenance(const struct migrate_config *cfg, struct db **db)
 static int
 database_exists(struct db *db, const char *name, struct db_error *err)
 {
-	struct buf	sql;
-	char	   *lit = db_quote_literal(db, name);
-	PGresult   *res[1];
-	int			n = 0;
-	int			rc;
+	struct buf sql;
+	char *lit = db_quote_literal(db, name);
+	PGresult *res[1];
+	int n = 0;
+	int rc;
 
 	buf_init(&sql);
 	buf_printf(&sql, "SELECT 1 FROM pg_catalog.pg_database WHERE datname = %s", lit);
@@ -117,17 +121,17 @@ database_exists(struct db *db, const char *name, struct db_error *err)
 
 /* Maps a failed statement to an exit code and reports it. */
 static int
-report_sql_failure(struct db *db, const char *what, const char *name,
-				   const struct db_error *err)
+report_sql_failure(struct db *db, const char *what, const char *name, const struct db_error *err)
 {
-	struct buf	m;
-	int			code = 1;
+	struct buf m;
+	int code = 1;
 
 	buf_init(&m);
 	if (strcmp(err->sqlstate, "25006") == 0)
 	{
 		code = 5;
-		buf_printf(&m, "cannot %s database \"%s\": %s is a read-only standby", what, name, db->description);
+		buf_printf(&m, "cannot %s database \"%s\": %s is a read-only standby", what, name,
+				   db->description);
 	}
 	else if (db_error_is_connection(err))
 	{
@@ -146,11 +150,11 @@ static int
 create_or_drop(struct db *db, enum db_action action, const char *name)
 {
 	struct db_error err = {0};
-	char	   *ident = db_quote_ident(db, name);
-	struct buf	sql;
-	struct buf	text;
-	int			exists = database_exists(db, name, &err);
-	int			rc = 0;
+	char *ident = db_quote_ident(db, name);
+	struct buf sql;
+	struct buf text;
+	int exists = database_exists(db, name, &err);
+	int rc = 0;
 
 	buf_init(&sql);
 	buf_init(&text);
@@ -171,7 +175,8 @@ create_or_drop(struct db *db, enum db_action action, const char *name)
 		buf_printf(&sql, "%s DATABASE %s", action == DB_CREATE ? "CREATE" : "DROP", ident);
 		if (db_exec(db, sql.data, &err) == 0)
 		{
-			buf_printf(&text, "%s database \"%s\"", action == DB_CREATE ? "created" : "dropped", name);
+			buf_printf(&text, "%s database \"%s\"", action == DB_CREATE ? "created" : "dropped",
+					   name);
 			say(action == DB_CREATE ? "database_created" : "database_dropped", name, text.data);
 		}
 		/* another runner got there between the look-up and the statement */
@@ -195,15 +200,16 @@ static int
 run(struct cli *cli, int argc, char **argv, enum db_action action)
 {
 	const char *cmd = action == DB_CREATE ? "create-db" : "drop-db";
-	struct db  *db = NULL;
-	char	   *name;
-	int			rc;
+	struct db *db = NULL;
+	char *name;
+	int rc;
 
 	if (argc > 1)
 		return cli_usage_error("unexpected argument \"%s\" for %s", argv[1], cmd);
 	if (cli->cfg.database_url == NULL)
 	{
-		report_error(2, "no database given: set database_url in migrate.yaml, DATABASE_URL, or -d URL",
+		report_error(2,
+					 "no database given: set database_url in migrate.yaml, DATABASE_URL, or -d URL",
 					 NULL, NULL, NULL, 0);
 		return report_finish(2, NULL);
 	}

@@ -29,18 +29,14 @@ int
 cmd_up(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"to", required_argument, NULL, 't'},
-		{"step", required_argument, NULL, 's'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"single-transaction", no_argument, NULL, '1'},
-		{"out-of-order", no_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0}
-	};
+		{"to", required_argument, NULL, 't'},     {"step", required_argument, NULL, 's'},
+		{"dry-run", no_argument, NULL, 'n'},      {"single-transaction", no_argument, NULL, '1'},
+		{"out-of-order", no_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
 	struct up_options o = {0};
-	bool		dry_run = false;
+	bool dry_run = false;
 	struct engine e;
-	int			c;
-	int			rc;
+	int c;
+	int rc;
 
 	optind = 1;
 	opterr = 0;
@@ -71,19 +67,17 @@ cmd_up(struct cli *cli, int argc, char **argv)
 int
 cmd_down(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"to", required_argument, NULL, 't'},
-		{"step", required_argument, NULL, 's'},
-		{"all", no_argument, NULL, 'a'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{NULL, 0, NULL, 0}
-	};
+	static const struct option longopts[] = {{"to", required_argument, NULL, 't'},
+											 {"step", required_argument, NULL, 's'},
+											 {"all", no_argument, NULL, 'a'},
+											 {"dry-run", no_argument, NULL, 'n'},
+											 {NULL, 0, NULL, 0}};
 	struct down_options o = {-1, 0, false};
-	bool		dry_run = false;
-	int			given = 0;
+	bool dry_run = false;
+	int given = 0;
 	struct engine e;
-	int			c;
-	int			rc;
+	int c;
+	int rc;
 
 	optind = 1;
 	opterr = 0;
@@ -98,7 +92,8 @@ cmd_down(struct cli *cli, int argc, char **argv)
 		if (c == 'n')
 			dry_run = true;
 		if (c == '?')
-			return cli_usage_error("unknown or incomplete option \"%s\" for down", argv[optind - 1]);
+			return cli_usage_error("unknown or incomplete option \"%s\" for down",
+								   argv[optind - 1]);
 	}
 	if (optind < argc)
 		return cli_usage_error("unexpected argument \"%s\" for down", argv[optind]);
@@ -115,19 +110,17 @@ cmd_down(struct cli *cli, int argc, char **argv)
 int
 cmd_redo(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"step", required_argument, NULL, 's'},
-		{NULL, 0, NULL, 0}
-	};
+	static const struct option longopts[] = {{"step", required_argument, NULL, 's'},
+											 {NULL, 0, NULL, 0}};
 	struct down_options d = {-1, 1, false};
 	struct up_options u = {0};
 	struct history h = {0};
 	struct plan_status st = {0};
 	struct engine e;
-	long		seen = 0;
-	size_t		i;
-	int			c;
-	int			rc;
+	long seen = 0;
+	size_t i;
+	int c;
+	int rc;
 
 	optind = 1;
 	opterr = 0;
@@ -136,7 +129,8 @@ cmd_redo(struct cli *cli, int argc, char **argv)
 		if (c == 's' && cli_parse_count("--step", optarg, &d.step) != 0)
 			return 2;
 		if (c == '?')
-			return cli_usage_error("unknown or incomplete option \"%s\" for redo", argv[optind - 1]);
+			return cli_usage_error("unknown or incomplete option \"%s\" for redo",
+								   argv[optind - 1]);
 	}
 	if (optind < argc)
 		return cli_usage_error("unexpected argument \"%s\" for redo", argv[optind]);

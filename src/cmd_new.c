@@ -18,46 +18,46 @@
 #include "unitname.h"
 
 static const char unit_template[] =
-"/*\n"
-" * %s: say what this change does and why.\n"
-" *\n"
-" * up() applies the change and down() undoes it exactly; the runner wraps\n"
-" * each in a transaction with its history row.  The first failing\n"
-" * statement ends the step and rolls the unit back.\n"
-" */\n"
-"EXEC SQL INCLUDE migrate_unit;\n"
-"\n"
-"static int\n"
-"up(void)\n"
-"{\n"
-"\t/* EXEC SQL CREATE TABLE example (id bigint PRIMARY KEY); */\n"
-"\treturn 0;\n"
-"}\n"
-"\n"
-"static int\n"
-"down(void)\n"
-"{\n"
-"\t/* EXEC SQL DROP TABLE example; */\n"
-"\treturn 0;\n"
-"}\n"
-"\n"
-"/* flags: 0, MIGRATE_IRREVERSIBLE (down refused), MIGRATE_NO_TRANSACTION */\n"
-"MIGRATE_UNIT(up, down, 0);\n";
+	"/*\n"
+	" * %s: say what this change does and why.\n"
+	" *\n"
+	" * up() applies the change and down() undoes it exactly; the runner wraps\n"
+	" * each in a transaction with its history row.  The first failing\n"
+	" * statement ends the step and rolls the unit back.\n"
+	" */\n"
+	"EXEC SQL INCLUDE migrate_unit;\n"
+	"\n"
+	"static int\n"
+	"up(void)\n"
+	"{\n"
+	"\t/* EXEC SQL CREATE TABLE example (id bigint PRIMARY KEY); */\n"
+	"\treturn 0;\n"
+	"}\n"
+	"\n"
+	"static int\n"
+	"down(void)\n"
+	"{\n"
+	"\t/* EXEC SQL DROP TABLE example; */\n"
+	"\treturn 0;\n"
+	"}\n"
+	"\n"
+	"/* flags: 0, MIGRATE_IRREVERSIBLE (down refused), MIGRATE_NO_TRANSACTION */\n"
+	"MIGRATE_UNIT(up, down, 0);\n";
 
 /* The highest version among the unit files in dir (0 when none). */
 static long long
 highest_version(const char *dir)
 {
-	DIR		   *d = opendir(dir);
+	DIR *d = opendir(dir);
 	struct dirent *de;
-	long long	max = 0;
+	long long max = 0;
 
 	if (d == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL)
 	{
-		long long	v;
-		char		name[256];
+		long long v;
+		char name[256];
 		const char *why;
 
 		if (unitname_parse(de->d_name, &v, name, sizeof(name), &why) == 0 && v > max)
@@ -70,9 +70,9 @@ highest_version(const char *dir)
 static int
 write_unit(const char *path, const char *label)
 {
-	int			fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	FILE	   *f;
-	int			bad;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	FILE *f;
+	int bad;
 
 	if (fd < 0)
 	{
@@ -99,16 +99,13 @@ write_unit(const char *path, const char *label)
 int
 cmd_new(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"seq", no_argument, NULL, 's'},
-		{NULL, 0, NULL, 0}
-	};
+	static const struct option longopts[] = {{"seq", no_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
 	const char *dir = cli->cfg.migrations_dir;
-	bool		seq = false;
-	char		version[32];
-	struct buf	path;
-	int			c;
-	int			rc;
+	bool seq = false;
+	char version[32];
+	struct buf path;
+	int c;
+	int rc;
 
 	optind = 1;
 	opterr = 0;
@@ -127,8 +124,8 @@ cmd_new(struct cli *cli, int argc, char **argv)
 		snprintf(version, sizeof(version), "%04lld", highest_version(dir) + 1);
 	else
 	{
-		time_t		now = time(NULL);
-		struct tm	tm;
+		time_t now = time(NULL);
+		struct tm tm;
 
 		gmtime_r(&now, &tm);
 		strftime(version, sizeof(version), "%Y%m%d%H%M%S", &tm);
@@ -143,7 +140,7 @@ cmd_new(struct cli *cli, int argc, char **argv)
 	rc = write_unit(path.data, path.data + strlen(dir) + 1);
 	if (rc == 0 && cli->json)
 	{
-		struct buf	b;
+		struct buf b;
 
 		buf_init(&b);
 		buf_append(&b, "{");

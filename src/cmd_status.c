@@ -20,8 +20,8 @@ recorded_hash(const struct history *h)
 static int
 check_code(const struct plan_status *st, bool drift)
 {
-	bool		pending = drift;
-	size_t		i;
+	bool pending = drift;
+	size_t i;
 
 	for (i = 0; i < st->n; i++)
 	{
@@ -38,8 +38,8 @@ check_code(const struct plan_status *st, bool drift)
 static void
 print_status_json(const struct plan_status *st, const char *live, const char *recorded)
 {
-	struct buf	b;
-	size_t		i;
+	struct buf b;
+	size_t i;
 
 	buf_init(&b);
 	buf_append(&b, "{");
@@ -75,15 +75,15 @@ print_status_json(const struct plan_status *st, const char *live, const char *re
 static void
 print_status_text(const struct plan_status *st, const char *live, const char *recorded)
 {
-	size_t		i;
+	size_t i;
 
 	printf("%-8s %-30s %-12s %-24s %s\n", "version", "name", "state", "applied_at", "duration");
 	for (i = 0; i < st->n; i++)
 	{
 		const struct plan_entry *e = &st->entries[i];
 
-		printf("%04lld     %-30s %-12s %-24s", e->version, e->name,
-			   plan_state_name(e->state), e->row ? e->row->applied_at : "-");
+		printf("%04lld     %-30s %-12s %-24s", e->version, e->name, plan_state_name(e->state),
+			   e->row ? e->row->applied_at : "-");
 		if (e->row)
 			printf(" %d ms\n", e->row->duration_ms);
 		else
@@ -95,24 +95,21 @@ print_status_text(const struct plan_status *st, const char *live, const char *re
 	else if (strcmp(live, recorded) == 0)
 		printf("schema: %.12s, no drift\n", live);
 	else
-		printf("schema: drift: live %.12s, recorded %.12s (changed outside migrate)\n",
-			   live, recorded);
+		printf("schema: drift: live %.12s, recorded %.12s (changed outside migrate)\n", live,
+			   recorded);
 }
 
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"check", no_argument, NULL, 'c'},
-		{NULL, 0, NULL, 0}
-	};
-	bool		check = false;
+	static const struct option longopts[] = {{"check", no_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
+	bool check = false;
 	struct engine e;
 	struct history h = {0};
 	struct plan_status st = {0};
-	char		live[65] = "";
-	int			c;
-	int			rc;
+	char live[65] = "";
+	int c;
+	int rc;
 
 	optind = 1;
 	opterr = 0;
@@ -153,7 +150,7 @@ cmd_version(struct cli *cli, int argc, char **argv)
 	struct engine e;
 	struct history h = {0};
 	struct plan_status st = {0};
-	int			rc;
+	int rc;
 
 	if (argc > 1)
 		return cli_usage_error("unexpected argument \"%s\" for version", argv[1]);
@@ -174,9 +171,9 @@ int
 cmd_schema(struct cli *cli, int argc, char **argv)
 {
 	struct engine e;
-	struct buf	text;
-	char		hex[65];
-	int			rc;
+	struct buf text;
+	char hex[65];
+	int rc;
 
 	if (argc > 1)
 		return cli_usage_error("unexpected argument \"%s\" for schema", argv[1]);
@@ -186,7 +183,7 @@ cmd_schema(struct cli *cli, int argc, char **argv)
 		rc = engine_fingerprint(&e, hex, &text);
 	if (rc == 0 && cli->json)
 	{
-		struct buf	b;
+		struct buf b;
 
 		buf_init(&b);
 		buf_append(&b, "{");

@@ -21,22 +21,22 @@
 
 struct verify_counts
 {
-	int			reversible;
-	int			irreversible;
-	int			skipped;
-	int			broken;
+	int reversible;
+	int irreversible;
+	int skipped;
+	int broken;
 };
 
 /* Writes the first differing line of a and b, with its number, into *out. */
 static void
 first_difference(const char *a, const char *b, struct buf *out)
 {
-	int			line = 1;
+	int line = 1;
 
 	for (;;)
 	{
-		size_t		la = strcspn(a, "\n");
-		size_t		lb = strcspn(b, "\n");
+		size_t la = strcspn(a, "\n");
+		size_t lb = strcspn(b, "\n");
 
 		if (la != lb || memcmp(a, b, la) != 0 || a[la] == '\0' || b[lb] == '\0')
 			break;
@@ -45,8 +45,8 @@ first_difference(const char *a, const char *b, struct buf *out)
 		line++;
 	}
 	buf_printf(out, "line %d: before up: %.*s; after down: %.*s", line,
-			   *a ? (int) strcspn(a, "\n") : 5, *a ? a : "(end)",
-			   *b ? (int) strcspn(b, "\n") : 5, *b ? b : "(end)");
+			   *a ? (int) strcspn(a, "\n") : 5, *a ? a : "(end)", *b ? (int) strcspn(b, "\n") : 5,
+			   *b ? b : "(end)");
 }
 
 static void
@@ -54,7 +54,7 @@ report_verdict(const struct unit *u, const char *verdict, const char *difference
 {
 	if (report_json())
 	{
-		struct buf	b;
+		struct buf b;
 
 		buf_init(&b);
 		buf_append(&b, "{");
@@ -79,14 +79,14 @@ static int
 verify_step(struct engine *e, const struct unit *u, bool up)
 {
 	struct step_failure f;
-	char		msg[512];
-	char		label[256];
+	char msg[512];
+	char label[256];
 
 	if (step_run(up ? u->def->up : u->def->down, e->db, &f) == 0)
 		return 0;
 	snprintf(label, sizeof(label), "%04lld_%s", u->version, u->name);
-	snprintf(msg, sizeof(msg), "unit %s failed (%s step) during verify; nothing was changed",
-			 label, up ? "up" : "down");
+	snprintf(msg, sizeof(msg), "unit %s failed (%s step) during verify; nothing was changed", label,
+			 up ? "up" : "down");
 	report_error(1, msg, &f.err, label, f.file ? f.file : u->file, f.line);
 	db_error_clear(&f.err);
 	return 1;
@@ -97,7 +97,7 @@ static int
 verify_exec(struct engine *e, const char *sql)
 {
 	struct db_error err = {0};
-	int			rc = 0;
+	int rc = 0;
 
 	if (db_exec(e->db, sql, &err) != 0)
 		rc = engine_report_db_failure(e, "verify", &err);
@@ -129,11 +129,11 @@ down_fails(struct engine *e, const struct unit *u, struct buf *why)
 static int
 round_trip(struct engine *e, const struct unit *u, struct verify_counts *c)
 {
-	struct buf	before;
-	struct buf	after;
-	struct buf	why;
-	char		hex[65];
-	int			rc;
+	struct buf before;
+	struct buf after;
+	struct buf why;
+	char hex[65];
+	int rc;
 
 	buf_init(&before);
 	buf_init(&after);
@@ -156,7 +156,8 @@ round_trip(struct engine *e, const struct unit *u, struct verify_counts *c)
 			c->broken++;
 		else
 			c->reversible++;
-		rc = verify_exec(e, "ROLLBACK TO SAVEPOINT migrate_verify; RELEASE SAVEPOINT migrate_verify");
+		rc = verify_exec(e,
+						 "ROLLBACK TO SAVEPOINT migrate_verify; RELEASE SAVEPOINT migrate_verify");
 	}
 	buf_free(&before);
 	buf_free(&after);
@@ -168,7 +169,7 @@ round_trip(struct engine *e, const struct unit *u, struct verify_counts *c)
 static int
 verify_unit(struct engine *e, const struct unit *u, struct verify_counts *c)
 {
-	int			rc = 0;
+	int rc = 0;
 
 	if (u->def->flags & MIGRATE_NO_TRANSACTION)
 	{
@@ -193,19 +194,19 @@ verify_unit(struct engine *e, const struct unit *u, struct verify_counts *c)
  * unknown or irreversible ones on the way, and selects every unit.
  */
 static int
-select_units(struct engine *e, const struct plan_status *st, bool all,
-			 const struct unit **units, size_t *n)
+select_units(struct engine *e, const struct plan_status *st, bool all, const struct unit **units,
+			 size_t *n)
 {
-	size_t		i;
+	size_t i;
 
 	*n = 0;
 	if (all)
 	{
 		struct down_options o = {0, 0, true};
 		const struct plan_entry **down = xcalloc(st->n + 1, sizeof(*down));
-		struct buf	why;
-		size_t		nd = 0;
-		int			rc;
+		struct buf why;
+		size_t nd = 0;
+		int rc;
 
 		buf_init(&why);
 		rc = plan_down(st, &o, down, &nd, &why);
@@ -237,9 +238,9 @@ run_verify(struct engine *e, bool all, struct verify_counts *c)
 	struct history h = {0};
 	struct plan_status st = {0};
 	const struct unit **units = xcalloc(registry_count + 1, sizeof(*units));
-	size_t		n = 0;
-	size_t		i;
-	int			rc;
+	size_t n = 0;
+	size_t i;
+	int rc;
 
 	rc = engine_begin_locked(e, true, 0, &h);
 	if (rc == 0)
@@ -260,16 +261,13 @@ run_verify(struct engine *e, bool all, struct verify_counts *c)
 int
 cmd_verify(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"all", no_argument, NULL, 'a'},
-		{NULL, 0, NULL, 0}
-	};
+	static const struct option longopts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
 	struct verify_counts c = {0};
 	struct engine e;
-	bool		all = false;
-	char		extra[256];
-	int			opt;
-	int			rc;
+	bool all = false;
+	char extra[256];
+	int opt;
+	int rc;
 
 	optind = 1;
 	opterr = 0;
@@ -295,9 +293,10 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	if (rc == 0 && c.broken > 0)
 		rc = 7;
 	if (!cli->json && !cli->quiet)
-		printf("verify: %d reversible, %d irreversible, %d skipped, %d broken\n",
-			   c.reversible, c.irreversible, c.skipped, c.broken);
-	snprintf(extra, sizeof(extra), "\"reversible\":%d,\"irreversible\":%d,\"skipped_units\":%d,\"broken\":%d",
+		printf("verify: %d reversible, %d irreversible, %d skipped, %d broken\n", c.reversible,
+			   c.irreversible, c.skipped, c.broken);
+	snprintf(extra, sizeof(extra),
+			 "\"reversible\":%d,\"irreversible\":%d,\"skipped_units\":%d,\"broken\":%d",
 			 c.reversible, c.irreversible, c.skipped, c.broken);
 	return report_finish(rc, extra);
 }

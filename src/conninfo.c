@@ -22,11 +22,11 @@
 char *
 conninfo_redact(const char *text, const char *secret)
 {
-	struct buf	b;
-	size_t		n = secret != NULL ? strlen(secret) : 0;
+	struct buf b;
+	size_t n = secret != NULL ? strlen(secret) : 0;
 	const char *p = text != NULL ? text : "";
 	const char *hit;
-	char	   *s;
+	char *s;
 
 	buf_init(&b);
 	if (n < 4)
@@ -54,7 +54,7 @@ is_keyword(const char *s, size_t n)
 {
 	PQconninfoOption *all = PQconndefaults();
 	const PQconninfoOption *o;
-	bool		found = false;
+	bool found = false;
 
 	for (o = all; o != NULL && o->keyword != NULL && !found; o++)
 		found = strlen(o->keyword) == n && strncmp(o->keyword, s, n) == 0;
@@ -70,9 +70,9 @@ is_keyword(const char *s, size_t n)
 static char *
 mask_quoted(const char *text, bool keep_keywords, bool *masked)
 {
-	struct buf	b;
+	struct buf b;
 	const char *p = text;
-	char	   *s;
+	char *s;
 
 	if (masked != NULL)
 		*masked = false;
@@ -88,8 +88,8 @@ mask_quoted(const char *text, bool keep_keywords, bool *masked)
 			break;
 		}
 		/* libpq's own one-character quotes ("=", "]", ":") stay too */
-		if (keep_keywords && (close - open - 1 <= 1 ||
-							  is_keyword(open + 1, (size_t) (close - open - 1))))
+		if (keep_keywords &&
+			(close - open - 1 <= 1 || is_keyword(open + 1, (size_t) (close - open - 1))))
 			buf_append_len(&b, p, (size_t) (close - p) + 1);
 		else
 		{
@@ -118,9 +118,9 @@ hex_value(int c)
 static char *
 percent_decode(const char *s, size_t n)
 {
-	char	   *out = xmalloc(n + 1);
-	size_t		i;
-	size_t		j = 0;
+	char *out = xmalloc(n + 1);
+	size_t i;
+	size_t j = 0;
 
 	for (i = 0; i < n; i++)
 	{
@@ -140,8 +140,8 @@ percent_decode(const char *s, size_t n)
 
 struct secrets
 {
-	char	   *s[16];
-	int			n;
+	char *s[16];
+	int n;
 };
 
 static void
@@ -217,20 +217,20 @@ secrets_from_keywords(struct secrets *sec, const char *url)
 static char *
 describe_parse_error(const char *url, const char *pqerr)
 {
-	char	   *decoded = percent_decode(url, strlen(url));
+	char *decoded = percent_decode(url, strlen(url));
 	struct secrets sec = {{0}, 0};
-	struct buf	b;
-	char	   *msg = xstrdup(pqerr != NULL ? pqerr : "out of memory");
-	bool		may_hold = strchr(url, '@') != NULL || strcasestr(decoded, "password") != NULL;
-	bool		masked = false;
-	int			i;
+	struct buf b;
+	char *msg = xstrdup(pqerr != NULL ? pqerr : "out of memory");
+	bool may_hold = strchr(url, '@') != NULL || strcasestr(decoded, "password") != NULL;
+	bool masked = false;
+	int i;
 
 	secrets_from_userinfo(&sec, url);
 	secrets_from_keywords(&sec, url);
 	secrets_from_keywords(&sec, decoded);
 	for (i = 0; i < sec.n; i++)
 	{
-		char	   *m = conninfo_redact(msg, sec.s[i]);
+		char *m = conninfo_redact(msg, sec.s[i]);
 
 		free(msg);
 		msg = m;
@@ -238,7 +238,7 @@ describe_parse_error(const char *url, const char *pqerr)
 	}
 	if (may_hold)
 	{
-		char	   *m = mask_quoted(msg, true, &masked);
+		char *m = mask_quoted(msg, true, &masked);
 
 		free(msg);
 		msg = m;
@@ -274,7 +274,7 @@ static PQconninfoOption *
 resolve_defaults(const PQconninfoOption *options)
 {
 	const char *service = option_value(options, "service");
-	char	   *saved = NULL;
+	char *saved = NULL;
 	PQconninfoOption *defaults;
 
 	if (service != NULL)
@@ -297,7 +297,7 @@ resolve_defaults(const PQconninfoOption *options)
 int
 conninfo_parse(const char *url, struct conninfo *ci, char **err)
 {
-	char	   *pqerr = NULL;
+	char *pqerr = NULL;
 
 	memset(ci, 0, sizeof(*ci));
 	ci->options = PQconninfoParse(url, &pqerr);
@@ -342,11 +342,11 @@ or_default(const char *v)
 char *
 conninfo_describe(const struct conninfo *ci, const char *dbname)
 {
-	struct buf	b;
+	struct buf b;
 	const char *service = conninfo_effective(ci, "service");
 	const char *host = conninfo_effective(ci, "host");
 	const char *hostaddr = conninfo_effective(ci, "hostaddr");
-	char	   *s;
+	char *s;
 
 	buf_init(&b);
 	if (service != NULL)
@@ -354,8 +354,7 @@ conninfo_describe(const struct conninfo *ci, const char *dbname)
 	buf_printf(&b, "host=%s ", or_default(host != NULL ? host : hostaddr));
 	if (host != NULL && hostaddr != NULL)
 		buf_printf(&b, "hostaddr=%s ", hostaddr);
-	buf_printf(&b, "port=%s dbname=%s user=%s",
-			   or_default(conninfo_effective(ci, "port")),
+	buf_printf(&b, "port=%s dbname=%s user=%s", or_default(conninfo_effective(ci, "port")),
 			   or_default(dbname != NULL ? dbname : conninfo_dbname(ci)),
 			   or_default(conninfo_effective(ci, "user")));
 	s = buf_detach(&b);
@@ -391,7 +390,7 @@ conninfo_free(struct conninfo *ci)
  * which only costs the bounded retries.
  */
 static const char *const permanent_reasons[] = {
-	"authentication failed",	/* password, ident, peer, LDAP, cert... */
+	"authentication failed", /* password, ident, peer, LDAP, cert... */
 	"no pg_hba.conf entry",
 	"pg_hba.conf rejects connection",
 	"no password supplied",
@@ -400,16 +399,16 @@ static const char *const permanent_reasons[] = {
 	"is not currently accepting connections",
 	"server does not support SSL, but SSL was required",
 	"server does not support GSSAPI",
-	"certificate",				/* missing, unreadable or unverifiable */
+	"certificate", /* missing, unreadable or unverifiable */
 	"private key file",
 	"channel binding",
 	"SCRAM",
-	"invalid",					/* invalid sslmode value, port number... */
+	"invalid", /* invalid sslmode value, port number... */
 	"unsupported",
-	"could not match",			/* hosts and ports of different counts */
-	"definition of service",	/* service not found in the service file */
+	"could not match", /* hosts and ports of different counts */
+	"definition of service", /* service not found in the service file */
 	"service file",
-	"Endpoint ID",				/* Neon: the endpoint cannot be told */
+	"Endpoint ID", /* Neon: the endpoint cannot be told */
 	"endpoint has been disabled",
 	"password is too long",
 };
@@ -442,8 +441,8 @@ enum conninfo_failure
 conninfo_classify_failure(const char *libpq_message)
 {
 	enum conninfo_failure result = CONNINFO_TRANSIENT;
-	char	   *unquoted;
-	size_t		i;
+	char *unquoted;
+	size_t i;
 
 	if (libpq_message == NULL)
 		return CONNINFO_TRANSIENT;
@@ -460,8 +459,8 @@ conninfo_classify_failure(const char *libpq_message)
 long
 conninfo_backoff_ms(int attempt, unsigned int random)
 {
-	long		ms = 250;
-	long		jitter;
+	long ms = 250;
+	long jitter;
 
 	while (attempt-- > 0 && ms < 5000)
 		ms *= 2;

@@ -14,7 +14,7 @@
 
 struct conninfo
 {
-	PQconninfoOption *options;	/* owned; what the string itself says */
+	PQconninfoOption *options; /* owned; what the string itself says */
 	PQconninfoOption *defaults; /* owned; service file, PG* variables and
 								 * libpq's built-in defaults, or NULL */
 };
@@ -22,9 +22,9 @@ struct conninfo
 /* How a failed connection attempt is treated. */
 enum conninfo_failure
 {
-	CONNINFO_TRANSIENT,			/* refused, timeout, name resolution, starting
+	CONNINFO_TRANSIENT, /* refused, timeout, name resolution, starting
 								 * up...: worth another attempt */
-	CONNINFO_PERMANENT			/* authentication, missing database, SSL
+	CONNINFO_PERMANENT /* authentication, missing database, SSL
 								 * required, invalid settings: give up */
 };
 
@@ -34,8 +34,8 @@ enum conninfo_failure
  * to libpq's complaint with anything that may be the password masked
  * (caller frees *err); *ci is then empty.  Release with conninfo_free.
  */
-int			conninfo_parse(const char *url, struct conninfo *ci, char **err)
-			__attribute__((warn_unused_result));
+int conninfo_parse(const char *url, struct conninfo *ci, char **err)
+	__attribute__((warn_unused_result));
 
 /* The value the string itself gives for keyword, or NULL (also for ""). */
 const char *conninfo_get(const struct conninfo *ci, const char *keyword);
@@ -59,10 +59,10 @@ const char *conninfo_dbname(const struct conninfo *ci);
  * string's database when it is not NULL.  Never the password.  Caller
  * frees.
  */
-char	   *conninfo_describe(const struct conninfo *ci, const char *dbname);
+char *conninfo_describe(const struct conninfo *ci, const char *dbname);
 
 /* True when a host is a Neon pooled endpoint ("-pooler." in its name). */
-bool		conninfo_is_pooler(const struct conninfo *ci);
+bool conninfo_is_pooler(const struct conninfo *ci);
 
 /*
  * Classifies libpq's message for a failed connection attempt (all of it:
@@ -77,16 +77,16 @@ enum conninfo_failure conninfo_classify_failure(const char *libpq_message);
  * doubling up to 5 s, moved by up to a fifth either way; random picks the
  * point in that range (any value; taken modulo the range's width).
  */
-long		conninfo_backoff_ms(int attempt, unsigned int random);
+long conninfo_backoff_ms(int attempt, unsigned int random);
 
 /*
  * A copy of text with every occurrence of secret replaced by "********".
  * A NULL or short (< 4 bytes) secret is not searched for: masking a
  * two-letter password would mangle the rest of the text.  Caller frees.
  */
-char	   *conninfo_redact(const char *text, const char *secret);
+char *conninfo_redact(const char *text, const char *secret);
 
 /* Frees what ci owns and empties it; accepts NULL. */
-void		conninfo_free(struct conninfo *ci);
+void conninfo_free(struct conninfo *ci);
 
 #endif

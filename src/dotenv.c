@@ -22,8 +22,8 @@ struct dotenv_line
 	const char *start;
 	const char *p;
 	const char *end;
-	struct buf	value;
-	const char *error;			/* static text, set on failure */
+	struct buf value;
+	const char *error; /* static text, set on failure */
 };
 
 static bool
@@ -104,7 +104,7 @@ read_double_quoted(struct dotenv_line *ln)
 {
 	for (ln->p++; ln->p < ln->end; ln->p++)
 	{
-		char		c = *ln->p;
+		char c = *ln->p;
 
 		if (c == '"')
 		{
@@ -113,7 +113,7 @@ read_double_quoted(struct dotenv_line *ln)
 		}
 		if (c == '\\' && ln->p + 1 < ln->end)
 		{
-			char		u = unescape(*++ln->p);
+			char u = unescape(*++ln->p);
 
 			/* like the shell, keep a backslash that escapes nothing */
 			if (u == '\0')
@@ -157,7 +157,8 @@ read_name(struct dotenv_line *ln, char **name)
 	n = ln->p;
 	if (ln->p >= ln->end || !is_name_start(*ln->p))
 	{
-		ln->error = "expected NAME=VALUE, NAME being a letter or \"_\" then letters, digits or \"_\"";
+		ln->error =
+			"expected NAME=VALUE, NAME being a letter or \"_\" then letters, digits or \"_\"";
 		return false;
 	}
 	while (ln->p < ln->end && is_name_char(*ln->p))
@@ -183,12 +184,11 @@ read_name(struct dotenv_line *ln, char **name)
  * for a blank or comment line, -1 with *error set.
  */
 static int
-parse_line(const char *s, size_t n, struct dotenv_entry *entry,
-		   const char **error)
+parse_line(const char *s, size_t n, struct dotenv_entry *entry, const char **error)
 {
 	struct dotenv_line ln = {s, s, s + n, {NULL, 0, 0}, NULL};
-	char	   *name = NULL;
-	bool		good;
+	char *name = NULL;
+	bool good;
 
 	if (n > 0 && s[n - 1] == '\r')
 		ln.end--;
@@ -226,20 +226,19 @@ parse_line(const char *s, size_t n, struct dotenv_entry *entry,
 }
 
 int
-dotenv_parse(const char *text, size_t len, struct dotenv *env,
-			 int *err_line, char **err_msg)
+dotenv_parse(const char *text, size_t len, struct dotenv *env, int *err_line, char **err_msg)
 {
-	size_t		pos = 0;
-	int			line = 0;
+	size_t pos = 0;
+	int line = 0;
 
 	memset(env, 0, sizeof(*env));
 	while (pos < len)
 	{
 		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t		n = nl ? (size_t) (nl - (text + pos)) : len - pos;
+		size_t n = nl ? (size_t) (nl - (text + pos)) : len - pos;
 		struct dotenv_entry entry = {NULL, NULL, ++line};
 		const char *error = NULL;
-		int			rc = parse_line(text + pos, n, &entry, &error);
+		int rc = parse_line(text + pos, n, &entry, &error);
 
 		pos += n + (nl != NULL);
 		if (rc < 0)
@@ -260,7 +259,7 @@ dotenv_parse(const char *text, size_t len, struct dotenv *env,
 void
 dotenv_free(struct dotenv *env)
 {
-	size_t		i;
+	size_t i;
 
 	if (env == NULL)
 		return;
@@ -278,11 +277,11 @@ dotenv_free(struct dotenv *env)
 static int
 read_file(const char *path, char **text, size_t *len)
 {
-	FILE	   *f = fopen(path, "rb");
-	struct buf	b;
-	char		chunk[4096];
-	size_t		n;
-	int			err;
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+	int err;
 
 	if (f == NULL)
 		return errno;
@@ -306,12 +305,11 @@ read_file(const char *path, char **text, size_t *len)
 static void
 dotenv_apply(const struct dotenv *env)
 {
-	size_t		i,
-				j;
+	size_t i, j;
 
 	for (i = 0; i < env->count; i++)
 	{
-		bool		later = false;
+		bool later = false;
 
 		for (j = i + 1; j < env->count && !later; j++)
 			later = strcmp(env->entries[i].name, env->entries[j].name) == 0;
@@ -325,11 +323,11 @@ dotenv_load(const char *path)
 {
 	const char *shown = strncmp(path, "./", 2) == 0 ? path + 2 : path;
 	struct dotenv env;
-	char	   *text = NULL;
-	char	   *msg = NULL;
-	size_t		len = 0;
-	int			line = 0;
-	int			err = read_file(path, &text, &len);
+	char *text = NULL;
+	char *msg = NULL;
+	size_t len = 0;
+	int line = 0;
+	int err = read_file(path, &text, &len);
 
 	if (err == ENOENT)
 		return 0;

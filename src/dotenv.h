@@ -8,16 +8,16 @@
 
 struct dotenv_entry
 {
-	char	   *name;			/* owned */
-	char	   *value;			/* owned; a secret: never print it */
-	int			line;			/* 1-based line of the assignment */
+	char *name; /* owned */
+	char *value; /* owned; a secret: never print it */
+	int line; /* 1-based line of the assignment */
 };
 
 /* The assignments of one file, in file order.  Owns its entries. */
 struct dotenv
 {
 	struct dotenv_entry *entries;
-	size_t		count;
+	size_t count;
 };
 
 /*
@@ -32,12 +32,11 @@ struct dotenv
  * empty, *err_line set to the 1-based line and *err_msg to a message that
  * quotes nothing from the value (free() it).
  */
-int			dotenv_parse(const char *text, size_t len, struct dotenv *env,
-						 int *err_line, char **err_msg)
-			__attribute__((warn_unused_result));
+int dotenv_parse(const char *text, size_t len, struct dotenv *env, int *err_line, char **err_msg)
+	__attribute__((warn_unused_result));
 
 /* Frees the entries and zeroes env; accepts NULL and a zeroed struct. */
-void		dotenv_free(struct dotenv *env);
+void dotenv_free(struct dotenv *env);
 
 /*
  * Reads the file at path, if there is one, and sets each variable that the
@@ -46,6 +45,6 @@ void		dotenv_free(struct dotenv *env);
  * exist, or logs "PATH:LINE: error: ..." (or "could not read") and
  * returns 2, having set nothing.
  */
-int			dotenv_load(const char *path) __attribute__((warn_unused_result));
+int dotenv_load(const char *path) __attribute__((warn_unused_result));
 
 #endif

@@ -13,11 +13,11 @@ duration_parse(const char *text, long *ms)
 	static const struct
 	{
 		const char *unit;
-		long		factor;
-	}			units[] = {{"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}};
-	long		value = 0;
+		long factor;
+	} units[] = {{"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}};
+	long value = 0;
 	const char *p = text;
-	size_t		i;
+	size_t i;
 
 	if (text == NULL || !isdigit((unsigned char) *p))
 		return -1;

@@ -10,7 +10,6 @@
  * *ms, or -1 on anything else (a bare number other than 0, an unknown unit,
  * overflow), leaving *ms untouched.
  */
-int			duration_parse(const char *text, long *ms)
-			__attribute__((warn_unused_result));
+int duration_parse(const char *text, long *ms) __attribute__((warn_unused_result));
 
 #endif

@@ -49,7 +49,7 @@ engine_sleep_ms(long ms)
 void
 engine_lock_backoff(int attempt)
 {
-	long		ms = 200L << (attempt < 5 ? attempt : 5);
+	long ms = 200L << (attempt < 5 ? attempt : 5);
 
 	if (ms > 5000)
 		ms = 5000;
@@ -59,14 +59,14 @@ engine_lock_backoff(int attempt)
 static void
 make_app_name(struct engine *e)
 {
-	char		host[64] = "localhost";
+	char host[64] = "localhost";
 
 	gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
 	host[strcspn(host, ".")] = '\0';
 	/* application_name keeps 63 bytes; the pid and start must survive */
-	snprintf(e->app_name, sizeof(e->app_name), "migrate/%.24s/%ld/%ld",
-			 host, (long) getpid(), (long) time(NULL));
+	snprintf(e->app_name, sizeof(e->app_name), "migrate/%.24s/%ld/%ld", host, (long) getpid(),
+			 (long) time(NULL));
 }
 
 int
@@ -74,7 +74,7 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 {
 	struct db_options o = {0};
 	struct db_error err = {0};
-	int			rc;
+	int rc;
 
 	memset(e, 0, sizeof(*e));
 	e->cfg = cfg;
@@ -82,7 +82,8 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 	e->ts.statement_timeout_ms = cfg->statement_timeout_ms;
 	if (cfg->database_url == NULL)
 	{
-		report_error(2, "no database given: set database_url in migrate.yaml, DATABASE_URL, or -d URL",
+		report_error(2,
+					 "no database given: set database_url in migrate.yaml, DATABASE_URL, or -d URL",
 					 NULL, NULL, NULL, 0);
 		return 2;
 	}
@@ -98,12 +99,13 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 		return rc;
 	}
 	if (e->db->pooler)
-		report_notice("%s is a pooled endpoint (transaction pooling); no session state is kept between transactions%s",
+		report_notice("%s is a pooled endpoint (transaction pooling); no session state is kept "
+					  "between transactions%s",
 					  e->db->description,
 					  cfg->direct_url ? " and no-transaction units use direct_url" : "");
 	if (history_table_init(e->db, cfg->history_table, &e->ht) != 0)
 	{
-		char		msg[256];
+		char msg[256];
 
 		snprintf(msg, sizeof(msg), "invalid history_table \"%s\": expected name or schema.name",
 				 cfg->history_table);
@@ -137,7 +139,7 @@ engine_rollback(struct db *db)
 static void
 clear_results(PGresult **res, int n)
 {
-	int			i;
+	int i;
 
 	for (i = 0; i < n; i++)
 		PQclear(res[i]);
@@ -147,19 +149,23 @@ clear_results(PGresult **res, int n)
 int
 engine_report_db_failure(struct engine *e, const char *what, const struct db_error *err)
 {
-	char		msg[512];
-	int			code = 1;
+	char msg[512];
+	int code = 1;
 
 	if (strcmp(err->sqlstate, "55P03") == 0)
 	{
 		code = 4;
-		snprintf(msg, sizeof(msg), "%s: the migration lock or a table lock was not granted within lock_timeout (%ld ms) after %d retries",
+		snprintf(msg, sizeof(msg),
+				 "%s: the migration lock or a table lock was not granted within lock_timeout (%ld "
+				 "ms) after %d retries",
 				 what, e->ts.lock_timeout_ms, e->cfg->lock_retries);
 	}
 	else if (strcmp(err->sqlstate, "25006") == 0)
 	{
 		code = 5;
-		snprintf(msg, sizeof(msg), "%s: %s accepts no writes (a read-only standby, or default_transaction_read_only is on)",
+		snprintf(msg, sizeof(msg),
+				 "%s: %s accepts no writes (a read-only standby, or default_transaction_read_only "
+				 "is on)",
 				 what, e->db->description);
 	}
 	else if (db_error_is_connection(err))
@@ -177,11 +183,14 @@ engine_report_db_failure(struct engine *e, const char *what, const struct db_err
 static int
 refuse_standby(struct engine *e)
 {
-	struct db_error why = {"", "pg_is_in_recovery() is true: the server replays a primary's changes and accepts no writes",
-	NULL, "connect to the primary; with several hosts, add target_session_attrs=read-write"};
-	char		msg[512];
+	struct db_error why = {
+		"",
+		"pg_is_in_recovery() is true: the server replays a primary's changes and accepts no writes",
+		NULL, "connect to the primary; with several hosts, add target_session_attrs=read-write"};
+	char msg[512];
 
-	snprintf(msg, sizeof(msg), "%s is a read-only standby: this command changes the database and needs the primary",
+	snprintf(msg, sizeof(msg),
+			 "%s is a read-only standby: this command changes the database and needs the primary",
 			 e->db->description);
 	report_error(5, msg, &why, NULL, NULL, 0);
 	return 5;
@@ -195,15 +204,15 @@ refuse_standby(struct engine *e)
 int
 engine_begin_locked(struct engine *e, bool all, long long version, struct history *h)
 {
-	int			attempt;
+	int attempt;
 
 	for (attempt = 0;; attempt++)
 	{
-		struct buf	sql;
-		PGresult   *res[MAX_BATCH_RESULTS];
-		int			n = 0;
+		struct buf sql;
+		PGresult *res[MAX_BATCH_RESULTS];
+		int n = 0;
 		struct db_error err = {0};
-		int			rc;
+		int rc;
 
 		buf_init(&sql);
 		history_sql_begin(&sql, &e->ht, &e->ts);
@@ -234,8 +243,7 @@ engine_begin_locked(struct engine *e, bool all, long long version, struct histor
 			return 0;
 		}
 		/* on a standby the recovery check answers before anything fails */
-		if (all && n >= 4 && PQntuples(res[3]) == 1 &&
-			strcmp(PQgetvalue(res[3], 0, 0), "t") == 0)
+		if (all && n >= 4 && PQntuples(res[3]) == 1 && strcmp(PQgetvalue(res[3], 0, 0), "t") == 0)
 		{
 			clear_results(res, n);
 			engine_rollback(e->db);
@@ -260,16 +268,16 @@ engine_begin_locked(struct engine *e, bool all, long long version, struct histor
 int
 engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
 {
-	struct buf	own;
+	struct buf own;
 	struct buf *t = text != NULL ? text : &own;
-	char	   *err = NULL;
+	char *err = NULL;
 
 	if (text == NULL)
 		buf_init(&own);
 	if (schema_describe(e->db->conn, e->ht.plain, t, &err) != 0)
 	{
 		struct db_error de = {0};
-		int			rc;
+		int rc;
 
 		db_error_from_text(&de, "", err);
 		rc = engine_report_db_failure(e, "describing the schema", &de);
@@ -288,11 +296,11 @@ engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
 int
 engine_status(struct engine *e, struct history *h, struct plan_status *st)
 {
-	struct buf	sql;
-	PGresult   *res[1];
-	int			n = 0;
+	struct buf sql;
+	PGresult *res[1];
+	int n = 0;
 	struct db_error err = {0};
-	int			rc;
+	int rc;
 
 	h->rows = NULL;
 	h->n = 0;
@@ -319,11 +327,10 @@ engine_status(struct engine *e, struct history *h, struct plan_status *st)
 }
 
 int
-engine_commit_batch(struct engine *e, struct buf *sql, const char *what,
-					bool *txn_ended)
+engine_commit_batch(struct engine *e, struct buf *sql, const char *what, bool *txn_ended)
 {
 	struct db_error err = {0};
-	int			rc;
+	int rc;
 
 	buf_append(sql, "COMMIT;");
 	rc = db_exec(e->db, sql->data, &err);

@@ -14,13 +14,13 @@
 
 struct engine
 {
-	const struct migrate_config *cfg;	/* not owned */
-	struct db  *db;				/* owned */
-	struct db  *direct;			/* owned when != db; for no-transaction units */
+	const struct migrate_config *cfg; /* not owned */
+	struct db *db; /* owned */
+	struct db *direct; /* owned when != db; for no-transaction units */
 	struct history_table ht;
 	struct txn_settings ts;
-	char		app_name[64];	/* migrate/<host>/<pid>/<start> */
-	bool		force;
+	char app_name[64]; /* migrate/<host>/<pid>/<start> */
+	bool force;
 };
 
 /*
@@ -28,28 +28,28 @@ struct engine
  * Returns 0, or the exit code (2 bad configuration, 5 cannot connect)
  * after reporting.  Release with engine_close even on failure.
  */
-int			engine_open(struct engine *e, const struct migrate_config *cfg)
-			__attribute__((warn_unused_result));
-void		engine_close(struct engine *e);
+int engine_open(struct engine *e, const struct migrate_config *cfg)
+	__attribute__((warn_unused_result));
+void engine_close(struct engine *e);
 
 /*
  * Reads the history rows (empty when the table does not exist yet) and
  * builds the status list.  Read-only, no lock.  Returns 0 or an exit code.
  */
-int			engine_status(struct engine *e, struct history *h, struct plan_status *st)
-			__attribute__((warn_unused_result));
+int engine_status(struct engine *e, struct history *h, struct plan_status *st)
+	__attribute__((warn_unused_result));
 
 /* Applies pending units; returns the exit code. */
-int			engine_up(struct engine *e, const struct up_options *o, bool dry_run);
+int engine_up(struct engine *e, const struct up_options *o, bool dry_run);
 
 /* Rolls back applied units; returns the exit code. */
-int			engine_down(struct engine *e, const struct down_options *o, bool dry_run);
+int engine_down(struct engine *e, const struct down_options *o, bool dry_run);
 
 /*
  * Computes the live schema's fingerprint into hex (and the text into
  * *text when not NULL).  Returns 0 or an exit code after reporting.
  */
-int			engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
-			__attribute__((warn_unused_result));
+int engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
+	__attribute__((warn_unused_result));
 
 #endif

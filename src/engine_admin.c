@@ -19,11 +19,11 @@ int
 engine_baseline(struct engine *e, long long v, int *recorded)
 {
 	struct history h = {0};
-	struct buf	sql;
-	char		hex[65];
-	size_t		n = 0;
-	size_t		i;
-	int			rc;
+	struct buf sql;
+	char hex[65];
+	size_t n = 0;
+	size_t i;
+	int rc;
 
 	*recorded = 0;
 	rc = engine_begin_locked(e, true, 0, &h);
@@ -31,10 +31,12 @@ engine_baseline(struct engine *e, long long v, int *recorded)
 		return rc;
 	if (h.n > 0)
 	{
-		char		msg[256];
+		char msg[256];
 
 		engine_rollback(e->db);
-		snprintf(msg, sizeof(msg), "refusing to baseline: the history table %s already has %d row%s (highest version %lld)",
+		snprintf(msg, sizeof(msg),
+				 "refusing to baseline: the history table %s already has %d row%s (highest version "
+				 "%lld)",
 				 e->ht.plain, h.n, h.n == 1 ? "" : "s", h.rows[h.n - 1].version);
 		history_free(&h);
 		report_error(6, msg, NULL, NULL, NULL, 0);
@@ -58,16 +60,15 @@ engine_baseline(struct engine *e, long long v, int *recorded)
 	}
 	buf_init(&sql);
 	for (i = 0; i < n; i++)
-		history_sql_insert(&sql, e->db, &e->ht, registry_units[i].version,
-						   registry_units[i].name, registry_units[i].checksum,
-						   "baseline", 0, i == n - 1 ? hex : NULL, NULL);
+		history_sql_insert(&sql, e->db, &e->ht, registry_units[i].version, registry_units[i].name,
+						   registry_units[i].checksum, "baseline", 0, i == n - 1 ? hex : NULL,
+						   NULL);
 	rc = engine_commit_batch(e, &sql, "recording the baseline", NULL);
 	buf_free(&sql);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < n; i++)
-		report_unit("baseline", registry_units[i].version, registry_units[i].name,
-					"ok", -1);
+		report_unit("baseline", registry_units[i].version, registry_units[i].name, "ok", -1);
 	*recorded = (int) n;
 	return 0;
 }
@@ -78,10 +79,10 @@ repair_entry(struct engine *e, const struct plan_entry *pe, struct buf *sql)
 {
 	if (pe->state == UNIT_MODIFIED)
 	{
-		char	   *q = db_quote_literal(e->db, pe->unit->checksum);
+		char *q = db_quote_literal(e->db, pe->unit->checksum);
 
-		buf_printf(sql, "UPDATE %s SET checksum = %s WHERE version = %lld;\n",
-				   e->ht.qualified, q, pe->version);
+		buf_printf(sql, "UPDATE %s SET checksum = %s WHERE version = %lld;\n", e->ht.qualified, q,
+				   pe->version);
 		free(q);
 		return true;
 	}
@@ -91,8 +92,8 @@ repair_entry(struct engine *e, const struct plan_entry *pe, struct buf *sql)
 		return true;
 	}
 	if (pe->state == UNIT_RUNNING)
-		report_notice("left alone: %04lld %s is still running in %s",
-					  pe->version, pe->name, pe->row->owner ? pe->row->owner : "another runner");
+		report_notice("left alone: %04lld %s is still running in %s", pe->version, pe->name,
+					  pe->row->owner ? pe->row->owner : "another runner");
 	else if (pe->state == UNIT_UNKNOWN)
 		report_notice("left alone: version %04lld (%s) is applied but unknown to this binary",
 					  pe->version, pe->name);
@@ -104,11 +105,11 @@ engine_repair(struct engine *e, int *repaired)
 {
 	struct history h = {0};
 	struct plan_status st = {0};
-	struct buf	sql;
-	bool	   *changed;
-	size_t		i;
-	int			n = 0;
-	int			rc;
+	struct buf sql;
+	bool *changed;
+	size_t i;
+	int n = 0;
+	int rc;
 
 	*repaired = 0;
 	rc = engine_begin_locked(e, true, 0, &h);
@@ -127,8 +128,10 @@ engine_repair(struct engine *e, int *repaired)
 	for (i = 0; rc == 0 && i < st.n; i++)
 		if (changed[i])
 			report_unit("repair", st.entries[i].version, st.entries[i].name,
-						st.entries[i].state == UNIT_MODIFIED ? "checksum updated"
-						: "running row deleted (its runner is gone)", -1);
+						st.entries[i].state == UNIT_MODIFIED
+							? "checksum updated"
+							: "running row deleted (its runner is gone)",
+						-1);
 	if (rc == 0)
 		*repaired = n;
 	buf_free(&sql);

@@ -15,7 +15,7 @@
  * returns 0 after a notice) when no unit is at or below v.  Returns the
  * exit code after reporting; *recorded counts the rows written.
  */
-int			engine_baseline(struct engine *e, long long v, int *recorded);
+int engine_baseline(struct engine *e, long long v, int *recorded);
 
 /*
  * Stores the binary's checksum in every applied or baseline row whose
@@ -25,6 +25,6 @@ int			engine_baseline(struct engine *e, long long v, int *recorded);
  * notice).  Returns the exit code after reporting; *repaired counts the
  * rows changed.
  */
-int			engine_repair(struct engine *e, int *repaired);
+int engine_repair(struct engine *e, int *repaired);
 
 #endif

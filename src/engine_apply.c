@@ -38,9 +38,9 @@ static int
 report_step_failure(struct engine *e, const struct unit *u, enum direction d,
 					struct step_failure *f, bool rolled_back)
 {
-	char		msg[512];
-	char		unit_label[256];
-	int			code = 1;
+	char msg[512];
+	char unit_label[256];
+	int code = 1;
 
 	snprintf(unit_label, sizeof(unit_label), "%04lld_%s", u->version, u->name);
 	if (strcmp(f->err.sqlstate, "55P03") == 0)
@@ -48,16 +48,22 @@ report_step_failure(struct engine *e, const struct unit *u, enum direction d,
 	else if (db_error_is_connection(&f->err))
 		code = 5;
 	if (code == 4)
-		snprintf(msg, sizeof(msg), "unit %s (%s) did not get a table lock within lock_timeout after %d retries; it was rolled back",
+		snprintf(msg, sizeof(msg),
+				 "unit %s (%s) did not get a table lock within lock_timeout after %d retries; it "
+				 "was rolled back",
 				 unit_label, dir_name(d), e->cfg->lock_retries);
 	else if (code == 5)
-		snprintf(msg, sizeof(msg), "lost the connection during unit %s (%s); the server rolled back its transaction",
+		snprintf(msg, sizeof(msg),
+				 "lost the connection during unit %s (%s); the server rolled back its transaction",
 				 unit_label, dir_name(d));
 	else if (rolled_back)
-		snprintf(msg, sizeof(msg), "unit %s failed (%s step); it was rolled back",
-				 unit_label, dir_name(d));
+		snprintf(msg, sizeof(msg), "unit %s failed (%s step); it was rolled back", unit_label,
+				 dir_name(d));
 	else
-		snprintf(msg, sizeof(msg), "no-transaction unit %s failed (%s step); statements before the failing one stay, and its history row stays 'running' until you check, undo what it left (an INVALID index, say) and run \"migrate repair\"",
+		snprintf(msg, sizeof(msg),
+				 "no-transaction unit %s failed (%s step); statements before the failing one stay, "
+				 "and its history row stays 'running' until you check, undo what it left (an "
+				 "INVALID index, say) and run \"migrate repair\"",
 				 unit_label, dir_name(d));
 	report_error(code, msg, &f->err, unit_label, f->file ? f->file : u->file, f->line);
 	return code;
@@ -68,8 +74,7 @@ report_step_failure(struct engine *e, const struct unit *u, enum direction d,
  * and file may be NULL.
  */
 static void
-report_with_hint(int code, const char *msg, const char *hint, const char *unit,
-				 const char *file)
+report_with_hint(int code, const char *msg, const char *hint, const char *unit, const char *file)
 {
 	struct db_error h = {0};
 
@@ -87,15 +92,20 @@ report_with_hint(int code, const char *msg, const char *hint, const char *unit,
 static int
 report_txn_ended(const struct unit *u, enum direction d, bool together)
 {
-	char		msg[512];
-	char		hint[256];
-	char		unit_label[256];
+	char msg[512];
+	char hint[256];
+	char unit_label[256];
 
 	snprintf(unit_label, sizeof(unit_label), "%04lld_%s", u->version, u->name);
-	snprintf(msg, sizeof(msg), "unit %s ended the runner's transaction itself (%s step; a COMMIT or ROLLBACK through EXECUTE IMMEDIATE?): "
+	snprintf(msg, sizeof(msg),
+			 "unit %s ended the runner's transaction itself (%s step; a COMMIT or ROLLBACK through "
+			 "EXECUTE IMMEDIATE?): "
 			 "what ran before that%s is committed without a history row, the rest was rolled back",
-			 unit_label, dir_name(d), together ? " in the transaction, earlier units' steps included," : "");
-	snprintf(hint, sizeof(hint), "remove the COMMIT from the unit, undo by hand what it committed, then run \"migrate %s\" again",
+			 unit_label, dir_name(d),
+			 together ? " in the transaction, earlier units' steps included," : "");
+	snprintf(hint, sizeof(hint),
+			 "remove the COMMIT from the unit, undo by hand what it committed, then run \"migrate "
+			 "%s\" again",
 			 dir_name(d));
 	report_with_hint(1, msg, hint, unit_label, u->file);
 	return 1;
@@ -108,11 +118,11 @@ report_txn_ended(const struct unit *u, enum direction d, bool together)
 static int
 report_refusal(const struct plan_status *st, enum direction d, const char *why)
 {
-	struct buf	msg;
-	struct buf	hint;
-	bool		modified = false;
-	bool		dead = false;
-	size_t		i;
+	struct buf msg;
+	struct buf hint;
+	bool modified = false;
+	bool dead = false;
+	size_t i;
 
 	for (i = 0; i < st->n; i++)
 	{
@@ -121,9 +131,13 @@ report_refusal(const struct plan_status *st, enum direction d, const char *why)
 	}
 	buf_init(&hint);
 	if (modified)
-		buf_append(&hint, "if the unit files were changed on purpose, run \"migrate repair\" to store this binary's checksums; otherwise build from the files as they were applied");
+		buf_append(&hint,
+				   "if the unit files were changed on purpose, run \"migrate repair\" to store "
+				   "this binary's checksums; otherwise build from the files as they were applied");
 	if (dead)
-		buf_printf(&hint, "%sa no-transaction unit's runner died midway: check what it left (an INVALID index, say), undo it, then run \"migrate repair\" so that the unit runs again",
+		buf_printf(&hint,
+				   "%sa no-transaction unit's runner died midway: check what it left (an INVALID "
+				   "index, say), undo it, then run \"migrate repair\" so that the unit runs again",
 				   hint.len ? "; " : "");
 	if (hint.len == 0)
 		buf_append(&hint, "nothing was changed; see \"migrate status\"");
@@ -147,13 +161,12 @@ maybe_fingerprint(struct engine *e, bool last, char hex[65])
 
 /* Writes the unit's history change and commits, in one round trip. */
 static int
-finish_unit(struct engine *e, const struct unit *u, enum direction d,
-			long duration, bool last)
+finish_unit(struct engine *e, const struct unit *u, enum direction d, long duration, bool last)
 {
-	char		hex[65];
-	struct buf	sql;
-	bool		ended = false;
-	int			rc;
+	char hex[65];
+	struct buf sql;
+	bool ended = false;
+	int rc;
 
 	rc = maybe_fingerprint(e, last, hex);
 	if (rc != 0)
@@ -164,8 +177,8 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d,
 	buf_init(&sql);
 	buf_append(&sql, ENGINE_TXN_CHECK_SQL);
 	if (d == DIR_UP)
-		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum,
-						   "applied", (int) duration, hex[0] ? hex : NULL, NULL);
+		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum, "applied",
+						   (int) duration, hex[0] ? hex : NULL, NULL);
 	else
 		history_sql_delete(&sql, &e->ht, u->version);
 	/* the newest row carries the run's fingerprint, even out of order */
@@ -180,8 +193,8 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d,
 	return 0;
 }
 
-#define STEP_FAILED (-1)			/* *f says why */
-#define STEP_ENDED_TXN (-2)		/* the unit ended the runner's transaction */
+#define STEP_FAILED (-1) /* *f says why */
+#define STEP_ENDED_TXN (-2) /* the unit ended the runner's transaction */
 
 /*
  * Runs one transactional step in the open transaction.  Returns 0,
@@ -190,11 +203,11 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d,
  * the case where ecpglib opened a new one).
  */
 static int
-run_step(struct engine *e, const struct unit *u, enum direction d,
-		 long *duration, struct step_failure *f)
+run_step(struct engine *e, const struct unit *u, enum direction d, long *duration,
+		 struct step_failure *f)
 {
-	long		t0 = engine_now_ms();
-	int			rc;
+	long t0 = engine_now_ms();
+	int rc;
 
 	rc = step_run(d == DIR_UP ? u->def->up : u->def->down, e->db, f);
 	*duration = engine_now_ms() - t0;
@@ -229,9 +242,10 @@ static int
 direct_db(struct engine *e, struct db **out)
 {
 	struct db_options o = {.connect_retries = e->cfg->connect_retries,
-	.connect_timeout_ms = e->cfg->connect_timeout_ms, .application_name = e->app_name};
+						   .connect_timeout_ms = e->cfg->connect_timeout_ms,
+						   .application_name = e->app_name};
 	struct db_error err = {0};
-	int			rc;
+	int rc;
 
 	if (e->direct == NULL && e->cfg->direct_url != NULL)
 	{
@@ -253,25 +267,24 @@ direct_db(struct engine *e, struct db **out)
  * unit's opened transaction.
  */
 static int
-apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
-					 bool last)
+apply_no_transaction(struct engine *e, const struct unit *u, enum direction d, bool last)
 {
-	struct buf	sql;
+	struct buf sql;
 	struct step_failure f;
-	struct db  *target;
+	struct db *target;
 	struct history h = {0};
-	long		t0;
-	long		duration;
-	char		hex[65] = "";
-	int			rc;
+	long t0;
+	long duration;
+	char hex[65] = "";
+	int rc;
 
 	buf_init(&sql);
 	if (d == DIR_UP)
-		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum,
-						   "running", 0, NULL, e->app_name);
+		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum, "running", 0,
+						   NULL, e->app_name);
 	else
 	{
-		char	   *owner = db_quote_literal(e->db, e->app_name);
+		char *owner = db_quote_literal(e->db, e->app_name);
 
 		buf_printf(&sql, "UPDATE %s SET state = 'running', owner = %s WHERE version = %lld;\n",
 				   e->ht.qualified, owner, u->version);
@@ -306,8 +319,7 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
 	}
 	buf_init(&sql);
 	if (d == DIR_UP)
-		history_sql_settle(&sql, e->db, &e->ht, u->version, (int) duration,
-						   hex[0] ? hex : NULL);
+		history_sql_settle(&sql, e->db, &e->ht, u->version, (int) duration, hex[0] ? hex : NULL);
 	else
 		history_sql_delete(&sql, &e->ht, u->version);
 	if (last)
@@ -326,10 +338,9 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d,
  * another runner did it first.
  */
 static int
-run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
-		 bool *skipped)
+run_unit(struct engine *e, const struct unit *u, enum direction d, bool last, bool *skipped)
 {
-	int			attempt;
+	int attempt;
 
 	*skipped = false;
 	if (no_transaction(u))
@@ -338,8 +349,8 @@ run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
 	{
 		struct step_failure f;
 		struct history h = {0};
-		long		duration;
-		int			rc;
+		long duration;
+		int rc;
 
 		rc = run_step(e, u, d, &duration, &f);
 		if (rc == 0)
@@ -381,7 +392,7 @@ static int
 begin_unit(struct engine *e, const struct unit *u, enum direction d, bool *skipped)
 {
 	struct history h = {0};
-	int			rc = engine_begin_locked(e, false, u->version, &h);
+	int rc = engine_begin_locked(e, false, u->version, &h);
 
 	*skipped = rc == 0 && (h.n > 0) != (d == DIR_DOWN);
 	history_free(&h);
@@ -394,12 +405,12 @@ begin_unit(struct engine *e, const struct unit *u, enum direction d, bool *skipp
 static int
 run_each(struct engine *e, const struct unit *const *units, size_t n, enum direction d)
 {
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i < n; i++)
 	{
-		bool		skipped = false;
-		int			rc = 0;
+		bool skipped = false;
+		int rc = 0;
 
 		if (i > 0)
 			rc = begin_unit(e, units[i], d, &skipped);
@@ -410,7 +421,8 @@ run_each(struct engine *e, const struct unit *const *units, size_t n, enum direc
 		if (skipped)
 		{
 			report_unit("skip", units[i]->version, units[i]->name,
-						d == DIR_UP ? "applied by another runner" : "rolled back by another runner", -1);
+						d == DIR_UP ? "applied by another runner" : "rolled back by another runner",
+						-1);
 			report_counts()->skipped++;
 		}
 		else if (d == DIR_UP)
@@ -427,14 +439,14 @@ run_each(struct engine *e, const struct unit *const *units, size_t n, enum direc
  * committed in one batch).
  */
 static int
-run_together(struct engine *e, const struct unit *const *units, size_t n,
-			 enum direction d, bool dry_run)
+run_together(struct engine *e, const struct unit *const *units, size_t n, enum direction d,
+			 bool dry_run)
 {
-	long	   *durations = xcalloc(n + 1, sizeof(long));
-	struct buf	sql;
-	char		hex[65] = "";
-	size_t		i;
-	int			rc = 0;
+	long *durations = xcalloc(n + 1, sizeof(long));
+	struct buf sql;
+	char hex[65] = "";
+	size_t i;
+	int rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++)
 	{
@@ -461,8 +473,8 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 			break;
 		}
 		if (dry_run)
-			report_unit(d == DIR_UP ? "would-up" : "would-down", units[i]->version,
-						units[i]->name, "ok (rolled back)", durations[i]);
+			report_unit(d == DIR_UP ? "would-up" : "would-down", units[i]->version, units[i]->name,
+						"ok (rolled back)", durations[i]);
 	}
 	if (rc != 0 || dry_run)
 	{
@@ -481,8 +493,7 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 	{
 		if (d == DIR_UP)
 			history_sql_insert(&sql, e->db, &e->ht, units[i]->version, units[i]->name,
-							   units[i]->checksum, "applied", (int) durations[i],
-							   NULL, NULL);
+							   units[i]->checksum, "applied", (int) durations[i], NULL, NULL);
 		else
 			history_sql_delete(&sql, &e->ht, units[i]->version);
 	}
@@ -509,7 +520,7 @@ run_together(struct engine *e, const struct unit *const *units, size_t n,
 static void
 notice_unknown(const struct plan_status *st)
 {
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i < st->n; i++)
 		if (st->entries[i].state == UNIT_UNKNOWN)
@@ -525,14 +536,14 @@ notice_unknown(const struct plan_status *st)
 static int
 begin_and_wait(struct engine *e, struct history *h, struct plan_status *st)
 {
-	long		limit = e->ts.lock_timeout_ms * (e->cfg->lock_retries + 1);
-	long		start = engine_now_ms();
+	long limit = e->ts.lock_timeout_ms * (e->cfg->lock_retries + 1);
+	long start = engine_now_ms();
 
 	for (;;)
 	{
-		size_t		i;
-		bool		waiting = false;
-		int			rc = engine_begin_locked(e, true, 0, h);
+		size_t i;
+		bool waiting = false;
+		int rc = engine_begin_locked(e, true, 0, h);
 
 		if (rc != 0)
 			return rc;
@@ -547,7 +558,9 @@ begin_and_wait(struct engine *e, struct history *h, struct plan_status *st)
 		history_free(h);
 		if (limit > 0 && engine_now_ms() - start > limit)
 		{
-			report_error(4, "another runner's no-transaction unit is still running; gave up waiting after lock_timeout x (lock_retries + 1)",
+			report_error(4,
+						 "another runner's no-transaction unit is still running; gave up waiting "
+						 "after lock_timeout x (lock_retries + 1)",
 						 NULL, NULL, NULL, 0);
 			return 4;
 		}
@@ -561,10 +574,10 @@ engine_up(struct engine *e, const struct up_options *o, bool dry_run)
 	struct history h = {0};
 	struct plan_status st = {0};
 	const struct unit **units = xcalloc(registry_count + 1, sizeof(*units));
-	struct buf	why;
-	bool		wait = false;
-	size_t		n = 0;
-	int			rc;
+	struct buf why;
+	bool wait = false;
+	size_t n = 0;
+	int rc;
 
 	buf_init(&why);
 	rc = begin_and_wait(e, &h, &st);
@@ -607,10 +620,10 @@ engine_down(struct engine *e, const struct down_options *o, bool dry_run)
 	struct plan_status st = {0};
 	const struct plan_entry **entries = xcalloc(registry_count + 1 + 1024, sizeof(*entries));
 	const struct unit **units = NULL;
-	struct buf	why;
-	size_t		n = 0;
-	size_t		i;
-	int			rc;
+	struct buf why;
+	size_t n = 0;
+	size_t i;
+	int rc;
 
 	buf_init(&why);
 	rc = begin_and_wait(e, &h, &st);

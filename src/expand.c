@@ -21,19 +21,17 @@
 
 struct expander
 {
-	const char *text;			/* the whole value, for offsets */
-	expand_lookup_fn lookup;	/* NULL: check the syntax only */
-	void	   *arg;
-	struct buf	out;
+	const char *text; /* the whole value, for offsets */
+	expand_lookup_fn lookup; /* NULL: check the syntax only */
+	void *arg;
+	struct buf out;
 	struct expand_error *err;
-	int			depth;
+	int depth;
 };
 
-static const char *expand_seq(struct expander *ex, const char *p,
-							  bool in_default, bool emit);
-static const char *expand_fail(struct expander *ex, const char *at,
-							   const char *fmt,...)
-			__attribute__((format(printf, 3, 4)));
+static const char *expand_seq(struct expander *ex, const char *p, bool in_default, bool emit);
+static const char *expand_fail(struct expander *ex, const char *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static bool
 is_name_start(char c)
@@ -48,11 +46,11 @@ is_name_char(char c)
 }
 
 static const char *
-expand_fail(struct expander *ex, const char *at, const char *fmt,...)
+expand_fail(struct expander *ex, const char *at, const char *fmt, ...)
 {
-	va_list		ap;
-	int			n;
-	char	   *msg;
+	va_list ap;
+	int n;
+	char *msg;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
@@ -89,11 +87,10 @@ expand_plain(struct expander *ex, const char *dollar, const char *name)
  * else the word.  Returns the position after the closing brace.
  */
 static const char *
-expand_default(struct expander *ex, const char *dollar, const char *name,
-			   const char *p, bool emit)
+expand_default(struct expander *ex, const char *dollar, const char *name, const char *p, bool emit)
 {
 	const char *value = NULL;
-	bool		use_word;
+	bool use_word;
 
 	if (++ex->depth > EXPAND_MAX_DEPTH)
 		return expand_fail(ex, dollar, "too many nested \"${...:-...}\"");
@@ -105,8 +102,7 @@ expand_default(struct expander *ex, const char *dollar, const char *name,
 	if (p == NULL)
 		return NULL;
 	if (*p != '}')
-		return expand_fail(ex, dollar, "unterminated \"${%s:-\": missing \"}\"",
-						   name);
+		return expand_fail(ex, dollar, "unterminated \"${%s:-\": missing \"}\"", name);
 	if (emit && !use_word)
 		buf_append(&ex->out, value);
 	return p + 1;
@@ -118,12 +114,13 @@ expand_braced(struct expander *ex, const char *dollar, bool emit)
 {
 	const char *p = dollar + 2;
 	const char *end = p;
-	char	   *name;
-	bool		good = true;
+	char *name;
+	bool good = true;
 
 	if (!is_name_start(*p))
-		return expand_fail(ex, dollar, *p == '}' ? "empty variable name in \"${}\""
-						   : "\"${\" must be followed by a variable name");
+		return expand_fail(ex, dollar,
+						   *p == '}' ? "empty variable name in \"${}\""
+									 : "\"${\" must be followed by a variable name");
 	while (is_name_char(*end))
 		end++;
 	name = xmalloc((size_t) (end - p) + 1);
@@ -164,7 +161,8 @@ expand_dollar(struct expander *ex, const char *p, bool emit)
 	{
 		for (end = p + 1; is_name_char(*end); end++)
 			;
-		return expand_fail(ex, p, "\"$%.*s\" needs braces: write ${%.*s}, or $$ for a literal \"$\"",
+		return expand_fail(ex, p,
+						   "\"$%.*s\" needs braces: write ${%.*s}, or $$ for a literal \"$\"",
 						   (int) (end - p - 1), p + 1, (int) (end - p - 1), p + 1);
 	}
 	if (emit)
@@ -197,8 +195,8 @@ expand_seq(struct expander *ex, const char *p, bool in_default, bool emit)
 }
 
 int
-expand_vars(const char *text, expand_lookup_fn lookup, void *arg,
-			char **out, struct expand_error *err)
+expand_vars(const char *text, expand_lookup_fn lookup, void *arg, char **out,
+			struct expand_error *err)
 {
 	struct expander ex;
 	const char *end;

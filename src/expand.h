@@ -10,14 +10,14 @@
  * Looks a variable up: returns its value, or NULL when it is not set.  The
  * result need only live until the next call.
  */
-typedef const char *(*expand_lookup_fn) (const char *name, void *arg);
+typedef const char *(*expand_lookup_fn)(const char *name, void *arg);
 
 /* Why expand_vars() failed; message is owned by the struct. */
 struct expand_error
 {
-	size_t		offset;			/* byte offset in the text of the "$" at fault */
-	char	   *message;		/* lower case, never holds a variable's value */
-	char	   *variable;		/* the unset variable's name, or NULL */
+	size_t offset; /* byte offset in the text of the "$" at fault */
+	char *message; /* lower case, never holds a variable's value */
+	char *variable; /* the unset variable's name, or NULL */
 };
 
 /*
@@ -32,14 +32,13 @@ struct expand_error
  * Returns 0 and sets *out (free() it), or -1 and fills *err (release with
  * expand_error_free) with *out NULL.
  */
-int			expand_vars(const char *text, expand_lookup_fn lookup, void *arg,
-						char **out, struct expand_error *err)
-			__attribute__((warn_unused_result));
+int expand_vars(const char *text, expand_lookup_fn lookup, void *arg, char **out,
+				struct expand_error *err) __attribute__((warn_unused_result));
 
 /* Frees what err holds and zeroes it; accepts a zeroed struct. */
-void		expand_error_free(struct expand_error *err);
+void expand_error_free(struct expand_error *err);
 
 /* Whether text holds a "$" at all, that is, whether expansion may change it. */
-int			expand_needed(const char *text);
+int expand_needed(const char *text);
 
 #endif

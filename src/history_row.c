@@ -8,7 +8,7 @@
 void
 history_free(struct history *h)
 {
-	int			i;
+	int i;
 
 	for (i = 0; i < h->n; i++)
 	{
@@ -30,12 +30,12 @@ history_free(struct history *h)
 const struct history_row *
 history_find(const struct history *h, long long version)
 {
-	int			lo = 0;
-	int			hi = h->n - 1;
+	int lo = 0;
+	int hi = h->n - 1;
 
 	while (lo <= hi)
 	{
-		int			mid = lo + (hi - lo) / 2;
+		int mid = lo + (hi - lo) / 2;
 
 		if (h->rows[mid].version == version)
 			return &h->rows[mid];

@@ -10,8 +10,8 @@
 static size_t
 utf8_sequence_length(const unsigned char *s)
 {
-	size_t		n;
-	size_t		i;
+	size_t n;
+	size_t i;
 	unsigned int cp;
 
 	if (s[0] < 0x80)
@@ -31,9 +31,8 @@ utf8_sequence_length(const unsigned char *s)
 		cp = (cp << 6) | (s[i] & 0x3F);
 	}
 	/* overlong forms, surrogates and values past U+10FFFF are invalid */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-		(n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-		(cp >= 0xD800 && cp <= 0xDFFF))
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		return 0;
 	return n;
 }
@@ -51,7 +50,7 @@ json_append_string(struct buf *b, const char *s)
 	buf_append_char(b, '"');
 	while (*p)
 	{
-		size_t		n;
+		size_t n;
 
 		switch (*p)
 		{

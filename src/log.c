@@ -31,56 +31,57 @@ log_line(const char *prefix, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-#define LOG_WITH(prefix, min_level) \
-	do { \
-		va_list		ap; \
+#define LOG_WITH(prefix, min_level)      \
+	do                                   \
+	{                                    \
+		va_list ap;                      \
 		if (current_level < (min_level)) \
-			return; \
-		va_start(ap, fmt); \
-		log_line(prefix, fmt, ap); \
-		va_end(ap); \
+			return;                      \
+		va_start(ap, fmt);               \
+		log_line(prefix, fmt, ap);       \
+		va_end(ap);                      \
 	} while (0)
 
 void
-log_error(const char *fmt,...)
+log_error(const char *fmt, ...)
 {
 	LOG_WITH("migrate: error: ", LOG_QUIET);
 }
 
 void
-log_warning(const char *fmt,...)
+log_warning(const char *fmt, ...)
 {
 	LOG_WITH("migrate: warning: ", LOG_NORMAL);
 }
 
 void
-log_info(const char *fmt,...)
+log_info(const char *fmt, ...)
 {
 	LOG_WITH("migrate: ", LOG_NORMAL);
 }
 
 void
-log_debug(const char *fmt,...)
+log_debug(const char *fmt, ...)
 {
 	LOG_WITH("migrate: debug: ", LOG_VERBOSE);
 }
 
 void
-log_detail(const char *fmt,...)
+log_detail(const char *fmt, ...)
 {
 	LOG_WITH("detail: ", LOG_QUIET);
 }
 
 void
-log_hint(const char *fmt,...)
+log_hint(const char *fmt, ...)
 {
 	LOG_WITH("hint: ", LOG_QUIET);
 }
 
 void
-fatal(int code, const char *fmt,...)
+fatal(int code, const char *fmt, ...)
 {
-	va_list		ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_line("migrate: error: ", fmt, ap);

@@ -56,17 +56,17 @@ global_flag(struct cli *cli, const char *arg)
  * command and its own arguments in rest[].  Returns 0 or 2.
  */
 static int
-split_globals(struct cli *cli, int argc, char **argv, char **rest, int *nrest,
-			  bool *help, bool *version)
+split_globals(struct cli *cli, int argc, char **argv, char **rest, int *nrest, bool *help,
+			  bool *version)
 {
-	int			i;
-	bool		dashdash = false;
+	int i;
+	bool dashdash = false;
 
 	*nrest = 0;
 	for (i = 1; i < argc; i++)
 	{
-		char	   *arg = argv[i];
-		char	   *eq = strchr(arg, '=');
+		char *arg = argv[i];
+		char *eq = strchr(arg, '=');
 		const char **slot;
 
 		if (dashdash || arg[0] != '-' || strcmp(arg, "-") == 0)
@@ -105,7 +105,7 @@ split_globals(struct cli *cli, int argc, char **argv, char **rest, int *nrest,
 static int
 run_command(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
-	int			rc;
+	int rc;
 
 	if (cmd->flags & CMD_NEEDS_CONFIG)
 	{
@@ -117,10 +117,11 @@ run_command(struct cli *cli, const struct command *cmd, int argc, char **argv)
 		}
 		if ((cmd->flags & CMD_PROTECTED) && cli->cfg.protected_env && !cli->force)
 		{
-			char		msg[256];
+			char msg[256];
 
-			snprintf(msg, sizeof(msg), "refusing \"%s\" on protected environment \"%s\" without --force",
-					 cmd->name, cli->cfg.environment ? cli->cfg.environment : "(top level)");
+			snprintf(msg, sizeof(msg),
+					 "refusing \"%s\" on protected environment \"%s\" without --force", cmd->name,
+					 cli->cfg.environment ? cli->cfg.environment : "(top level)");
 			report_error(2, msg, NULL, NULL, NULL, 0);
 			return 2;
 		}
@@ -131,13 +132,13 @@ run_command(struct cli *cli, const struct command *cmd, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct cli	cli = {0};
-	char	  **rest = calloc((size_t) argc + 1, sizeof(char *));
-	int			nrest = 0;
-	bool		help = false;
-	bool		version = false;
+	struct cli cli = {0};
+	char **rest = calloc((size_t) argc + 1, sizeof(char *));
+	int nrest = 0;
+	bool help = false;
+	bool version = false;
 	const struct command *cmd = NULL;
-	int			rc;
+	int rc;
 
 	if (rest == NULL)
 		return 1;

@@ -45,12 +45,12 @@ state_of(const struct unit *u, const struct history_row *r)
 }
 
 void
-plan_status_build(const struct unit *units, size_t nunits,
-				  const struct history *h, struct plan_status *out)
+plan_status_build(const struct unit *units, size_t nunits, const struct history *h,
+				  struct plan_status *out)
 {
-	size_t		i = 0;
-	int			j = 0;
-	size_t		k;
+	size_t i = 0;
+	int j = 0;
+	size_t k;
 
 	out->entries = xcalloc(nunits + (size_t) h->n + 1, sizeof(struct plan_entry));
 	out->n = 0;
@@ -76,8 +76,7 @@ plan_status_build(const struct unit *units, size_t nunits,
 			out->highest_applied = e->version;
 	}
 	for (k = 0; k < out->n; k++)
-		if (out->entries[k].state == UNIT_PENDING &&
-			out->entries[k].version < out->highest_applied)
+		if (out->entries[k].state == UNIT_PENDING && out->entries[k].version < out->highest_applied)
 			out->entries[k].state = UNIT_OUT_OF_ORDER;
 }
 
@@ -99,7 +98,7 @@ why_add(struct buf *why, const char *what, const struct plan_entry *e)
 static void
 check_integrity(const struct plan_status *st, bool *wait_for_running, struct buf *why)
 {
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i < st->n; i++)
 	{
@@ -117,11 +116,10 @@ check_integrity(const struct plan_status *st, bool *wait_for_running, struct buf
 }
 
 int
-plan_up(const struct plan_status *st, const struct up_options *o,
-		const struct unit **out, size_t *n, bool *wait_for_running,
-		struct buf *why)
+plan_up(const struct plan_status *st, const struct up_options *o, const struct unit **out,
+		size_t *n, bool *wait_for_running, struct buf *why)
 {
-	size_t		i;
+	size_t i;
 
 	*n = 0;
 	*wait_for_running = false;
@@ -146,11 +144,11 @@ plan_up(const struct plan_status *st, const struct up_options *o,
 }
 
 int
-plan_down(const struct plan_status *st, const struct down_options *o,
-		  const struct plan_entry **out, size_t *n, struct buf *why)
+plan_down(const struct plan_status *st, const struct down_options *o, const struct plan_entry **out,
+		  size_t *n, struct buf *why)
 {
-	size_t		i;
-	long		limit = o->all || o->to >= 0 ? -1 : (o->step > 0 ? o->step : 1);
+	size_t i;
+	long limit = o->all || o->to >= 0 ? -1 : (o->step > 0 ? o->step : 1);
 
 	*n = 0;
 	check_integrity(st, NULL, why);

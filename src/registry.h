@@ -11,10 +11,10 @@
 
 struct unit
 {
-	long long	version;
+	long long version;
 	const char *name;
-	const char *file;			/* as given to the build, for messages */
-	const char *checksum;		/* lower-case hex SHA-256 of the file */
+	const char *file; /* as given to the build, for messages */
+	const char *checksum; /* lower-case hex SHA-256 of the file */
 	const struct unit_def *def;
 };
 

@@ -15,13 +15,13 @@
 static struct
 {
 	const char *command;
-	bool		json;
-	bool		quiet;
-	bool		color;
-	bool		error_reported;
+	bool json;
+	bool quiet;
+	bool color;
+	bool error_reported;
 	struct report_counts counts;
 	struct timespec started;
-}			rep;
+} rep;
 
 void
 report_init(const char *command, bool json, bool quiet, bool color)
@@ -73,12 +73,12 @@ print_json_line(struct buf *b)
 }
 
 void
-report_unit(const char *action, long long version, const char *name,
-			const char *note, long duration_ms)
+report_unit(const char *action, long long version, const char *name, const char *note,
+			long duration_ms)
 {
 	if (rep.json)
 	{
-		struct buf	b;
+		struct buf b;
 
 		buf_init(&b);
 		buf_append(&b, "{");
@@ -97,8 +97,8 @@ report_unit(const char *action, long long version, const char *name,
 	if (rep.quiet)
 		return;
 	printf("%-5s %04lld %-28s %s%s%s", action, version, name,
-		   rep.color ? (strcmp(note, "ok") == 0 ? "\033[32m" : "\033[33m") : "",
-		   note, rep.color ? "\033[0m" : "");
+		   rep.color ? (strcmp(note, "ok") == 0 ? "\033[32m" : "\033[33m") : "", note,
+		   rep.color ? "\033[0m" : "");
 	if (duration_ms >= 0)
 		printf("  %ld ms", duration_ms);
 	putchar('\n');
@@ -106,17 +106,17 @@ report_unit(const char *action, long long version, const char *name,
 }
 
 void
-report_notice(const char *fmt,...)
+report_notice(const char *fmt, ...)
 {
-	char		msg[1024];
-	va_list		ap;
+	char msg[1024];
+	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (rep.json)
 	{
-		struct buf	b;
+		struct buf b;
 
 		buf_init(&b);
 		buf_append(&b, "{");
@@ -130,8 +130,8 @@ report_notice(const char *fmt,...)
 }
 
 void
-report_error(int exit_code, const char *message, const struct db_error *err,
-			 const char *unit, const char *file, int line)
+report_error(int exit_code, const char *message, const struct db_error *err, const char *unit,
+			 const char *file, int line)
 {
 	if (file != NULL && line > 0)
 		log_error("%s:%d: %s", file, line, message);
@@ -152,7 +152,7 @@ report_error(int exit_code, const char *message, const struct db_error *err,
 		return;
 	rep.error_reported = true;
 	{
-		struct buf	b;
+		struct buf b;
 
 		buf_init(&b);
 		buf_append(&b, "{");
@@ -178,7 +178,7 @@ elapsed_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (now.tv_sec - rep.started.tv_sec) * 1000L +
-		(now.tv_nsec - rep.started.tv_nsec) / 1000000L;
+		   (now.tv_nsec - rep.started.tv_nsec) / 1000000L;
 }
 
 int
@@ -186,7 +186,7 @@ report_finish(int exit_code, const char *extra_json)
 {
 	if (rep.json)
 	{
-		struct buf	b;
+		struct buf b;
 
 		buf_init(&b);
 		buf_append(&b, "{");
@@ -208,14 +208,13 @@ report_finish(int exit_code, const char *extra_json)
 			 (strcmp(rep.command, "up") == 0 || strcmp(rep.command, "down") == 0 ||
 			  strcmp(rep.command, "redo") == 0))
 	{
-		int			done = rep.counts.applied + rep.counts.rolled_back + rep.counts.skipped;
+		int done = rep.counts.applied + rep.counts.rolled_back + rep.counts.skipped;
 
 		if (done == 0 && exit_code == 0)
 			printf("nothing to do\n");
 		else if (done > 0)
-			printf("%s: %d applied, %d rolled back, %d skipped in %ld ms%s\n",
-				   rep.command, rep.counts.applied, rep.counts.rolled_back,
-				   rep.counts.skipped, elapsed_ms(),
+			printf("%s: %d applied, %d rolled back, %d skipped in %ld ms%s\n", rep.command,
+				   rep.counts.applied, rep.counts.rolled_back, rep.counts.skipped, elapsed_ms(),
 				   exit_code == 0 ? "" : " (failed)");
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))

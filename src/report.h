@@ -13,34 +13,34 @@ struct db_error;
 
 struct report_counts
 {
-	int			applied;
-	int			rolled_back;
-	int			skipped;
-	int			baselined;
+	int applied;
+	int rolled_back;
+	int skipped;
+	int baselined;
 };
 
 /* Chooses JSON lines or human lines, colour, and quietness. */
-void		report_init(const char *command, bool json, bool quiet, bool color);
-bool		report_json(void);
+void report_init(const char *command, bool json, bool quiet, bool color);
+bool report_json(void);
 
 /*
  * One unit done: action is "up", "down", "skip", "would-up",
  * "would-down", "baseline" or "repair"; note is printed after the result
  * ("ok", a reason).
  */
-void		report_unit(const char *action, long long version, const char *name,
-						const char *note, long duration_ms);
+void report_unit(const char *action, long long version, const char *name, const char *note,
+				 long duration_ms);
 
 /* A note for humans (stderr); in JSON mode, an {"event":"notice"} line. */
-void		report_notice(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+void report_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Reports an error: on stderr as "migrate: error:" with detail and hint
  * lines, and with --json also as an {"event":"error"} object on stdout.
  * err, unit and file may be NULL.
  */
-void		report_error(int exit_code, const char *message, const struct db_error *err,
-						 const char *unit, const char *file, int line);
+void report_error(int exit_code, const char *message, const struct db_error *err, const char *unit,
+				  const char *file, int line);
 
 /* Counters the summary prints. */
 struct report_counts *report_counts(void);
@@ -50,6 +50,6 @@ struct report_counts *report_counts(void);
  * summary object, with extra members in extra_json if not NULL), checks
  * stdout for write errors and returns the exit code to use.
  */
-int			report_finish(int exit_code, const char *extra_json);
+int report_finish(int exit_code, const char *extra_json);
 
 #endif

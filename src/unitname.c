@@ -8,8 +8,8 @@
 static int
 parse_digits(const char *s, size_t n, long long *value)
 {
-	long long	v = 0;
-	size_t		i;
+	long long v = 0;
+	size_t i;
 
 	if (n == 0 || n > UNITNAME_MAX_DIGITS)
 		return -1;
@@ -34,7 +34,7 @@ unitname_parse_version(const char *text, long long *version)
 int
 unitname_valid_name(const char *name)
 {
-	size_t		n = strlen(name);
+	size_t n = strlen(name);
 
 	if (n == 0 || n > 200)
 		return -1;
@@ -42,12 +42,11 @@ unitname_valid_name(const char *name)
 }
 
 int
-unitname_parse(const char *file, long long *version, char *name,
-			   size_t name_size, const char **why)
+unitname_parse(const char *file, long long *version, char *name, size_t name_size, const char **why)
 {
-	size_t		len = strlen(file);
-	size_t		digits = strspn(file, "0123456789");
-	size_t		name_len;
+	size_t len = strlen(file);
+	size_t digits = strspn(file, "0123456789");
+	size_t name_len;
 
 	if (len < 4 || strcmp(file + len - 4, ".pgc") != 0)
 		return *why = "does not end in .pgc", -1;

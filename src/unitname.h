@@ -16,21 +16,20 @@
  * name (NUL-terminated, at most name_size - 1 bytes).  Returns -1 and sets
  * *why to a static description when the name does not fit the pattern.
  */
-int			unitname_parse(const char *file, long long *version, char *name,
-						   size_t name_size, const char **why)
-			__attribute__((warn_unused_result));
+int unitname_parse(const char *file, long long *version, char *name, size_t name_size,
+				   const char **why) __attribute__((warn_unused_result));
 
 /*
  * Checks a unit name given to "migrate new": [a-z0-9_]+, at most 200 bytes.
  * Returns 0 when valid, -1 otherwise.
  */
-int			unitname_valid_name(const char *name);
+int unitname_valid_name(const char *name);
 
 /*
  * Parses a version as typed on the command line (--to V, baseline V):
  * 1 to 18 digits.  Returns 0 and sets *version (>= 0) or -1.
  */
-int			unitname_parse_version(const char *text, long long *version)
-			__attribute__((warn_unused_result));
+int unitname_parse_version(const char *text, long long *version)
+	__attribute__((warn_unused_result));
 
 #endif

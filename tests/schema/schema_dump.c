@@ -46,25 +46,23 @@ now_ms(void)
 static int
 run_command(PGconn *conn, const char *sql)
 {
-	PGresult   *res = PQexec(conn, sql);
-	int			ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PGresult *res = PQexec(conn, sql);
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 
 	if (!ok)
-		fprintf(stderr, "schema_dump: %s failed: %s", sql,
-				PQerrorMessage(conn));
+		fprintf(stderr, "schema_dump: %s failed: %s", sql, PQerrorMessage(conn));
 	PQclear(res);
 	return ok ? 0 : -1;
 }
 
 /* Describes the schema `times` times; the last text is left in *out. */
 static int
-describe(PGconn *conn, const char *history, int times, int timing,
-		 struct buf *out)
+describe(PGconn *conn, const char *history, int times, int timing, struct buf *out)
 {
 	for (int i = 0; i < times; i++)
 	{
-		char	   *err = NULL;
-		double		t0 = now_ms();
+		char *err = NULL;
+		double t0 = now_ms();
 
 		buf_reset(out);
 		if (schema_describe(conn, history, out, &err) != 0)
@@ -74,8 +72,7 @@ describe(PGconn *conn, const char *history, int times, int timing,
 			return -1;
 		}
 		if (timing)
-			fprintf(stderr, "schema_describe: %.1f ms, %zu bytes\n",
-					now_ms() - t0, out->len);
+			fprintf(stderr, "schema_describe: %.1f ms, %zu bytes\n", now_ms() - t0, out->len);
 	}
 	return 0;
 }
@@ -84,7 +81,7 @@ describe(PGconn *conn, const char *history, int times, int timing,
 static int
 abort_transaction(PGconn *conn)
 {
-	PGresult   *res;
+	PGresult *res;
 
 	if (run_command(conn, "BEGIN") != 0)
 		return -1;
@@ -97,7 +94,7 @@ abort_transaction(PGconn *conn)
 static int
 lose_connection(PGconn *conn)
 {
-	PGresult   *res;
+	PGresult *res;
 
 	res = PQexec(conn, "SELECT pg_terminate_backend(pg_backend_pid())");
 	PQclear(res);
@@ -120,23 +117,24 @@ static int
 usage(void)
 {
 	fputs("usage: schema_dump [-t] [-x | -a | -k] [-n N] CONNINFO "
-		  "[HISTORY_TABLE]\n", stderr);
+		  "[HISTORY_TABLE]\n",
+		  stderr);
 	return 2;
 }
 
 int
 main(int argc, char **argv)
 {
-	int			timing = 0;
-	int			in_tx = 0;
-	int			aborted = 0;
-	int			lost = 0;
-	int			times = 1;
-	int			c;
-	int			rc = 0;
-	PGconn	   *conn;
-	struct buf	text;
-	char		hex[65];
+	int timing = 0;
+	int in_tx = 0;
+	int aborted = 0;
+	int lost = 0;
+	int times = 1;
+	int c;
+	int rc = 0;
+	PGconn *conn;
+	struct buf text;
+	char hex[65];
 
 	while ((c = getopt(argc, argv, "txakn:")) != -1)
 	{
@@ -163,12 +161,11 @@ main(int argc, char **argv)
 		return 5;
 	}
 	buf_init(&text);
-	if ((in_tx && run_command(conn, "BEGIN") != 0)
-		|| (aborted && abort_transaction(conn) != 0)
-		|| (lost && lose_connection(conn) != 0)
-		|| describe(conn, argc - optind == 2 ? argv[optind + 1]
-					: "public.schema_migrations", times, timing, &text) != 0
-		|| (in_tx && check_transaction(conn) != 0))
+	if ((in_tx && run_command(conn, "BEGIN") != 0) || (aborted && abort_transaction(conn) != 0) ||
+		(lost && lose_connection(conn) != 0) ||
+		describe(conn, argc - optind == 2 ? argv[optind + 1] : "public.schema_migrations", times,
+				 timing, &text) != 0 ||
+		(in_tx && check_transaction(conn) != 0))
 		rc = 1;
 	else
 	{

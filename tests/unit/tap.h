@@ -9,32 +9,34 @@
 #include <stdio.h>
 #include <string.h>
 
-static int	tap_count;
-static int	tap_failed;
+static int tap_count;
+static int tap_failed;
 
-#define ok(cond, ...) \
-	tap_ok_at(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+#define ok(cond, ...) tap_ok_at(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
-#define is(got, expected, ...) \
-	tap_is_at((got), (expected), __FILE__, __LINE__, __VA_ARGS__)
+#define is(got, expected, ...) tap_is_at((got), (expected), __FILE__, __LINE__, __VA_ARGS__)
 
-#define cmp_ok(got, op, expected, ...) \
-	do { \
-		long long tap_g_ = (long long) (got); \
-		long long tap_e_ = (long long) (expected); \
-		if (!tap_ok_at(tap_g_ op tap_e_, __FILE__, __LINE__, __VA_ARGS__)) \
-			printf("#          got: %lld\n#     expected: %s %lld\n", \
-				   tap_g_, #op, tap_e_); \
+#define cmp_ok(got, op, expected, ...)                                                      \
+	do                                                                                      \
+	{                                                                                       \
+		long long tap_g_ = (long long) (got);                                               \
+		long long tap_e_ = (long long) (expected);                                          \
+		if (!tap_ok_at(tap_g_ op tap_e_, __FILE__, __LINE__, __VA_ARGS__))                  \
+			printf("#          got: %lld\n#     expected: %s %lld\n", tap_g_, #op, tap_e_); \
 	} while (0)
 
-#define diag(...) \
-	do { printf("# "); printf(__VA_ARGS__); printf("\n"); } while (0)
+#define diag(...)            \
+	do                       \
+	{                        \
+		printf("# ");        \
+		printf(__VA_ARGS__); \
+		printf("\n");        \
+	} while (0)
 
 static inline int tap_ok_at(int pass, const char *file, int line, const char *name, ...)
-			__attribute__((format(printf, 4, 5)));
-static inline int tap_is_at(const char *got, const char *expected, const char *file,
-							int line, const char *name, ...)
-			__attribute__((format(printf, 5, 6)));
+	__attribute__((format(printf, 4, 5)));
+static inline int tap_is_at(const char *got, const char *expected, const char *file, int line,
+							const char *name, ...) __attribute__((format(printf, 5, 6)));
 
 static inline int
 tap_vok_at(int pass, const char *file, int line, const char *name, va_list ap)
@@ -54,7 +56,7 @@ tap_vok_at(int pass, const char *file, int line, const char *name, va_list ap)
 static inline int
 tap_ok_at(int pass, const char *file, int line, const char *name, ...)
 {
-	va_list		ap;
+	va_list ap;
 
 	va_start(ap, name);
 	pass = tap_vok_at(pass, file, line, name, ap);
@@ -63,11 +65,10 @@ tap_ok_at(int pass, const char *file, int line, const char *name, ...)
 }
 
 static inline int
-tap_is_at(const char *got, const char *expected, const char *file, int line,
-		  const char *name, ...)
+tap_is_at(const char *got, const char *expected, const char *file, int line, const char *name, ...)
 {
-	int			pass;
-	va_list		ap;
+	int pass;
+	va_list ap;
 
 	if (got == NULL || expected == NULL)
 		pass = got == expected;
@@ -77,10 +78,9 @@ tap_is_at(const char *got, const char *expected, const char *file, int line,
 	pass = tap_vok_at(pass, file, line, name, ap);
 	va_end(ap);
 	if (!pass)
-		printf("#          got: %s%s%s\n#     expected: %s%s%s\n",
-			   got ? "'" : "", got ? got : "NULL", got ? "'" : "",
-			   expected ? "'" : "", expected ? expected : "NULL",
-			   expected ? "'" : "");
+		printf("#          got: %s%s%s\n#     expected: %s%s%s\n", got ? "'" : "",
+			   got ? got : "NULL", got ? "'" : "", expected ? "'" : "",
+			   expected ? expected : "NULL", expected ? "'" : "");
 	return pass;
 }
 

@@ -13,20 +13,26 @@
 #include "cfg.h"
 #include "tap.h"
 
-static const char *const cfg_vars[] = {
-	"DATABASE_URL", "MIGRATE_CONFIG", "MIGRATE_ENV", "MIGRATE_DIRECT_URL",
-	"MIGRATE_HISTORY_TABLE", "MIGRATE_MIGRATIONS_DIR", "MIGRATE_LOCK_TIMEOUT",
-	"MIGRATE_LOCK_RETRIES", "MIGRATE_STATEMENT_TIMEOUT",
-	"MIGRATE_CONNECT_RETRIES", "MIGRATE_CONNECT_TIMEOUT",
-	"MIGRATE_OUT_OF_ORDER", NULL
-};
+static const char *const cfg_vars[] = {"DATABASE_URL",
+									   "MIGRATE_CONFIG",
+									   "MIGRATE_ENV",
+									   "MIGRATE_DIRECT_URL",
+									   "MIGRATE_HISTORY_TABLE",
+									   "MIGRATE_MIGRATIONS_DIR",
+									   "MIGRATE_LOCK_TIMEOUT",
+									   "MIGRATE_LOCK_RETRIES",
+									   "MIGRATE_STATEMENT_TIMEOUT",
+									   "MIGRATE_CONNECT_RETRIES",
+									   "MIGRATE_CONNECT_TIMEOUT",
+									   "MIGRATE_OUT_OF_ORDER",
+									   NULL};
 
 static char last_stderr[8192];
 
 static void
 clear_vars(void)
 {
-	int			i;
+	int i;
 
 	for (i = 0; cfg_vars[i] != NULL; i++)
 		unsetenv(cfg_vars[i]);
@@ -36,11 +42,11 @@ clear_vars(void)
 static int
 load(const char *yaml, const struct cfg_options *opts, struct migrate_config *cfg)
 {
-	char		path[] = "/tmp/test_cfg.stderr.XXXXXX";
-	int			fd = mkstemp(path);
-	int			saved = dup(2);
-	int			rc;
-	ssize_t		n;
+	char path[] = "/tmp/test_cfg.stderr.XXXXXX";
+	int fd = mkstemp(path);
+	int saved = dup(2);
+	int rc;
+	ssize_t n;
 
 	fflush(stdout);
 	dup2(fd, 2);
@@ -61,7 +67,8 @@ test_defaults(void)
 	struct migrate_config cfg;
 
 	cfg_defaults(&cfg);
-	is(cfg.history_table, "public.schema_migrations", "the history table defaults to public.schema_migrations");
+	is(cfg.history_table, "public.schema_migrations",
+	   "the history table defaults to public.schema_migrations");
 	is(cfg.migrations_dir, "migrations", "the migrations directory defaults to migrations");
 	cmp_ok(cfg.lock_timeout_ms, ==, 5000, "lock_timeout defaults to 5 s");
 	cmp_ok(cfg.lock_retries, ==, 3, "lock_retries defaults to 3");
@@ -70,7 +77,8 @@ test_defaults(void)
 	cmp_ok(cfg.connect_timeout_ms, ==, 10000, "connect_timeout defaults to 10 s");
 	ok(!cfg.out_of_order && !cfg.protected_env, "out_of_order and protected default to false");
 	ok(cfg.database_url == NULL && cfg.direct_url == NULL && cfg.environment == NULL &&
-	   cfg.config_path == NULL, "no url, environment or path by default");
+		   cfg.config_path == NULL,
+	   "no url, environment or path by default");
 	cfg_free(&cfg);
 	ok(cfg.history_table == NULL, "cfg_free zeroes the struct");
 	cfg_free(&cfg);
@@ -78,18 +86,17 @@ test_defaults(void)
 	ok(1, "cfg_free accepts a freed struct and NULL");
 }
 
-static const char precedence_yaml[] =
-"lock_timeout: 1s\n"
-"statement_timeout: 1s\n"
-"database_url: postgresql://top/red7\n"
-"default_environment: staging\n"
-"environments:\n"
-"  staging:\n"
-"    lock_timeout: 2s\n"
-"    statement_timeout: 2s\n"
-"    database_url: postgresql://staging/red7\n"
-"  other:\n"
-"    lock_timeout: 9min\n";
+static const char precedence_yaml[] = "lock_timeout: 1s\n"
+									  "statement_timeout: 1s\n"
+									  "database_url: postgresql://top/red7\n"
+									  "default_environment: staging\n"
+									  "environments:\n"
+									  "  staging:\n"
+									  "    lock_timeout: 2s\n"
+									  "    statement_timeout: 2s\n"
+									  "    database_url: postgresql://staging/red7\n"
+									  "  other:\n"
+									  "    lock_timeout: 9min\n";
 
 static void
 test_precedence(void)
@@ -107,7 +114,8 @@ test_precedence(void)
 	setenv("DATABASE_URL", "postgresql://variable/red7", 1);
 	cmp_ok(load(precedence_yaml, &opts, &cfg), ==, 0, "the file loads with variables set");
 	cmp_ok(cfg.lock_timeout_ms, ==, 3000, "MIGRATE_LOCK_TIMEOUT beats the environment");
-	cmp_ok(cfg.statement_timeout_ms, ==, 2000, "keys without a variable keep the environment's value");
+	cmp_ok(cfg.statement_timeout_ms, ==, 2000,
+		   "keys without a variable keep the environment's value");
 	is(cfg.database_url, "postgresql://variable/red7", "DATABASE_URL beats the file");
 	cfg_free(&cfg);
 
@@ -118,7 +126,8 @@ test_precedence(void)
 	cmp_ok(cfg.lock_timeout_ms, ==, 4000, "--lock-timeout beats MIGRATE_LOCK_TIMEOUT");
 	is(cfg.database_url, "postgresql://option/red7", "--database-url beats DATABASE_URL");
 	is(cfg.environment, "other", "-e beats default_environment");
-	cmp_ok(cfg.statement_timeout_ms, ==, 1000, "a key the environment does not set falls back to the top level");
+	cmp_ok(cfg.statement_timeout_ms, ==, 1000,
+		   "a key the environment does not set falls back to the top level");
 	cfg_free(&cfg);
 
 	setenv("MIGRATE_LOCK_TIMEOUT", "", 1);
@@ -147,9 +156,11 @@ test_environment_selection(void)
 	opts.environment = "nowhere";
 	cmp_ok(load(precedence_yaml, &opts, &cfg), ==, 2, "a missing selected environment is exit 2");
 	ok(strstr(last_stderr, "\"nowhere\"") != NULL, "the error names the missing environment");
-	ok(cfg.history_table == NULL && cfg.environment == NULL, "after an error the struct is left empty");
+	ok(cfg.history_table == NULL && cfg.environment == NULL,
+	   "after an error the struct is left empty");
 	clear_vars();
-	cmp_ok(load("lock_timeout: 5s\n", NULL, &cfg), ==, 0, "no environments and none selected is fine");
+	cmp_ok(load("lock_timeout: 5s\n", NULL, &cfg), ==, 0,
+		   "no environments and none selected is fine");
 	ok(cfg.environment == NULL, "then no environment is recorded");
 	cfg_free(&cfg);
 	cmp_ok(load(NULL, NULL, &cfg), ==, 0, "no file at all gives the defaults");
@@ -161,7 +172,7 @@ test_environment_selection(void)
 static int
 load_one(const char *key, const char *value, struct migrate_config *cfg)
 {
-	char		yaml[512];
+	char yaml[512];
 
 	snprintf(yaml, sizeof(yaml), "%s: %s\n", key, value);
 	return load(yaml, NULL, cfg);
@@ -176,12 +187,14 @@ test_values(void)
 	cmp_ok(load_one("history_table", "history", &cfg), ==, 0, "a bare table name is accepted");
 	is(cfg.history_table, "public.history", "a bare table name is stored in public");
 	cfg_free(&cfg);
-	cmp_ok(load_one("history_table", "_Ops.h$1", &cfg), ==, 0, "_ $ digits and capitals are accepted");
+	cmp_ok(load_one("history_table", "_Ops.h$1", &cfg), ==, 0,
+		   "_ $ digits and capitals are accepted");
 	is(cfg.history_table, "_Ops.h$1", "a qualified name is stored as it is");
 	cfg_free(&cfg);
 	cmp_ok(load_one("history_table", ".x", &cfg), ==, 2, "an empty schema is refused");
 	cmp_ok(load_one("history_table", "x.", &cfg), ==, 2, "an empty name is refused");
-	cmp_ok(load_one("history_table", "'\"Quoted\"'", &cfg), ==, 2, "quoted identifiers are refused");
+	cmp_ok(load_one("history_table", "'\"Quoted\"'", &cfg), ==, 2,
+		   "quoted identifiers are refused");
 	cmp_ok(load_one("lock_retries", "0", &cfg), ==, 0, "zero retries are allowed");
 	cfg_free(&cfg);
 	cmp_ok(load_one("lock_retries", "2147483647", &cfg), ==, 0, "INT_MAX retries are allowed");
@@ -223,10 +236,12 @@ test_secrets_and_columns(void)
 	ok(strstr(last_stderr, "s3cret") == NULL, "the error does not show the expanded value");
 	ok(strstr(last_stderr, "${TEST_CFG_PORT}") != NULL, "the error shows what was written");
 	unsetenv("TEST_CFG_PORT");
-	cmp_ok(load("migrations_dir: \"é/${NOPE}\"\n", NULL, &cfg), ==, 2, "an unset variable is exit 2");
+	cmp_ok(load("migrations_dir: \"é/${NOPE}\"\n", NULL, &cfg), ==, 2,
+		   "an unset variable is exit 2");
 	ok(strncmp(last_stderr, "migrate.yaml:1:20: error: ", 26) == 0,
 	   "the column points at the $, counting characters, past the quote");
-	cmp_ok(load("migrations_dir: \"\\t${NOPE}\"\n", NULL, &cfg), ==, 2, "an unset variable after an escape is exit 2");
+	cmp_ok(load("migrations_dir: \"\\t${NOPE}\"\n", NULL, &cfg), ==, 2,
+		   "an unset variable after an escape is exit 2");
 	ok(strncmp(last_stderr, "migrate.yaml:1:17: error: ", 26) == 0,
 	   "after an escape the column falls back to the start of the value");
 	cmp_ok(load("database_url: [\"postgresql://u:pw@h/db?password=pw2\"]\n", NULL, &cfg), ==, 2,
@@ -239,7 +254,7 @@ test_secrets_and_columns(void)
 static void
 put_file(const char *name, const char *text)
 {
-	FILE	   *f = fopen(name, "w");
+	FILE *f = fopen(name, "w");
 
 	if (f != NULL)
 	{
@@ -252,9 +267,9 @@ put_file(const char *name, const char *text)
 static int
 load_files(const struct cfg_options *opts, struct migrate_config *cfg)
 {
-	int			saved = dup(2);
-	int			null = open("/dev/null", O_WRONLY);
-	int			rc;
+	int saved = dup(2);
+	int null = open("/dev/null", O_WRONLY);
+	int rc;
 
 	dup2(null, 2);
 	close(null);
@@ -269,8 +284,8 @@ test_files(void)
 {
 	struct cfg_options opts = {NULL, NULL, NULL, NULL, NULL};
 	struct migrate_config cfg;
-	char		dir[] = "/tmp/test_cfg.XXXXXX";
-	char		cwd[4096];
+	char dir[] = "/tmp/test_cfg.XXXXXX";
+	char cwd[4096];
 
 	clear_vars();
 	if (getcwd(cwd, sizeof(cwd)) == NULL || mkdtemp(dir) == NULL || chdir(dir) != 0)

@@ -35,32 +35,38 @@
 #include "tap.h"
 
 /* Every variable cfg_load() reads; cleared before each case. */
-static const char *const cfg_vars[] = {
-	"DATABASE_URL", "MIGRATE_CONFIG", "MIGRATE_ENV", "MIGRATE_DIRECT_URL",
-	"MIGRATE_HISTORY_TABLE", "MIGRATE_MIGRATIONS_DIR", "MIGRATE_LOCK_TIMEOUT",
-	"MIGRATE_LOCK_RETRIES", "MIGRATE_STATEMENT_TIMEOUT",
-	"MIGRATE_CONNECT_RETRIES", "MIGRATE_CONNECT_TIMEOUT",
-	"MIGRATE_OUT_OF_ORDER", NULL
-};
+static const char *const cfg_vars[] = {"DATABASE_URL",
+									   "MIGRATE_CONFIG",
+									   "MIGRATE_ENV",
+									   "MIGRATE_DIRECT_URL",
+									   "MIGRATE_HISTORY_TABLE",
+									   "MIGRATE_MIGRATIONS_DIR",
+									   "MIGRATE_LOCK_TIMEOUT",
+									   "MIGRATE_LOCK_RETRIES",
+									   "MIGRATE_STATEMENT_TIMEOUT",
+									   "MIGRATE_CONNECT_RETRIES",
+									   "MIGRATE_CONNECT_TIMEOUT",
+									   "MIGRATE_OUT_OF_ORDER",
+									   NULL};
 
 struct golden_case
 {
-	char		dir[PATH_MAX];	/* the fixtures */
-	char		name[NAME_MAX + 1];
-	char		tmp[PATH_MAX];	/* where it runs */
-	char	   *args;			/* NAME.args, or "" */
-	char	   *set_vars[64];	/* what to unset afterwards */
-	int			nset;
+	char dir[PATH_MAX]; /* the fixtures */
+	char name[NAME_MAX + 1];
+	char tmp[PATH_MAX]; /* where it runs */
+	char *args; /* NAME.args, or "" */
+	char *set_vars[64]; /* what to unset afterwards */
+	int nset;
 };
 
 /* The file's contents, or NULL when it cannot be read. */
 static char *
 slurp(const char *path)
 {
-	FILE	   *f = fopen(path, "rb");
-	struct buf	b;
-	char		chunk[4096];
-	size_t		n;
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[4096];
+	size_t n;
 
 	if (f == NULL)
 		return NULL;
@@ -74,7 +80,7 @@ slurp(const char *path)
 static char *
 fixture(const struct golden_case *gc, const char *ext)
 {
-	char		path[PATH_MAX + NAME_MAX + 16];
+	char path[PATH_MAX + NAME_MAX + 16];
 
 	snprintf(path, sizeof(path), "%s/%s.%s", gc->dir, gc->name, ext);
 	return slurp(path);
@@ -83,7 +89,7 @@ fixture(const struct golden_case *gc, const char *ext)
 static void
 put_file(const char *name, const char *text)
 {
-	FILE	   *f = fopen(name, "wb");
+	FILE *f = fopen(name, "wb");
 
 	if (f == NULL)
 		return;
@@ -96,14 +102,14 @@ static const char *
 arg(const struct golden_case *gc, const char *key)
 {
 	static char value[1024];
-	size_t		klen = strlen(key);
+	size_t klen = strlen(key);
 	const char *p;
 
 	for (p = gc->args; p != NULL && *p != '\0'; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : "")
 	{
 		if (strncmp(p, key, klen) == 0 && p[klen] == '=')
 		{
-			size_t		n = strcspn(p + klen + 1, "\n");
+			size_t n = strcspn(p + klen + 1, "\n");
 
 			snprintf(value, sizeof(value), "%.*s", (int) n, p + klen + 1);
 			return value;
@@ -117,13 +123,13 @@ static void
 describe(const struct golden_case *gc, char *out, size_t size)
 {
 	static const char *const exts[] = {"yaml", "args", "env"};
-	size_t		i;
+	size_t i;
 
 	snprintf(out, size, "%s", gc->name);
 	for (i = 0; i < 3; i++)
 	{
-		char	   *text = fixture(gc, exts[i]);
-		char	   *line = text;
+		char *text = fixture(gc, exts[i]);
+		char *line = text;
 
 		while (line != NULL && *line != '\0' && strncmp(line, "# ", 2) != 0)
 			line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "";
@@ -141,11 +147,11 @@ describe(const struct golden_case *gc, char *out, size_t size)
 static void
 set_environment(struct golden_case *gc)
 {
-	char	   *text = fixture(gc, "env");
+	char *text = fixture(gc, "env");
 	struct dotenv env;
-	char	   *msg = NULL;
-	int			line;
-	size_t		i;
+	char *msg = NULL;
+	int line;
+	size_t i;
 
 	if (text == NULL)
 		return;
@@ -169,12 +175,11 @@ set_environment(struct golden_case *gc)
 static void
 clear_environment(struct golden_case *gc)
 {
-	char	   *text = fixture(gc, "dotenv");
+	char *text = fixture(gc, "dotenv");
 	struct dotenv env;
-	char	   *msg = NULL;
-	int			line,
-				i;
-	size_t		j;
+	char *msg = NULL;
+	int line, i;
+	size_t j;
 
 	for (i = 0; cfg_vars[i] != NULL; i++)
 		unsetenv(cfg_vars[i]);
@@ -198,20 +203,18 @@ clear_environment(struct golden_case *gc)
 static char *
 dump(const struct migrate_config *cfg)
 {
-	struct buf	b;
+	struct buf b;
 
 #define S(x) ((x) != NULL ? (x) : "(unset)")
 	buf_init(&b);
-	buf_printf(&b, "config_path=%s\nenvironment=%s\n", S(cfg->config_path),
-			   S(cfg->environment));
-	buf_printf(&b, "database_url=%s\ndirect_url=%s\n", S(cfg->database_url),
-			   S(cfg->direct_url));
+	buf_printf(&b, "config_path=%s\nenvironment=%s\n", S(cfg->config_path), S(cfg->environment));
+	buf_printf(&b, "database_url=%s\ndirect_url=%s\n", S(cfg->database_url), S(cfg->direct_url));
 	buf_printf(&b, "history_table=%s\nmigrations_dir=%s\n", S(cfg->history_table),
 			   S(cfg->migrations_dir));
 	buf_printf(&b, "lock_timeout_ms=%ld\nlock_retries=%d\n", cfg->lock_timeout_ms,
 			   cfg->lock_retries);
-	buf_printf(&b, "statement_timeout_ms=%ld\nconnect_retries=%d\n",
-			   cfg->statement_timeout_ms, cfg->connect_retries);
+	buf_printf(&b, "statement_timeout_ms=%ld\nconnect_retries=%d\n", cfg->statement_timeout_ms,
+			   cfg->connect_retries);
 	buf_printf(&b, "connect_timeout_ms=%ld\nout_of_order=%s\nprotected=%s\n",
 			   cfg->connect_timeout_ms, cfg->out_of_order ? "true" : "false",
 			   cfg->protected_env ? "true" : "false");
@@ -225,9 +228,8 @@ run_load(struct golden_case *gc, int *rc, char **out)
 {
 	struct cfg_options opts = {NULL, NULL, NULL, NULL, NULL};
 	struct migrate_config cfg;
-	char	   *opt[5];
-	int			saved,
-				fd;
+	char *opt[5];
+	int saved, fd;
 
 	opt[0] = xstrdup(arg(gc, "config_file"));
 	opt[1] = xstrdup(arg(gc, "environment"));
@@ -263,7 +265,7 @@ report_lines(struct buf *report, const char *label, const char *text)
 	buf_printf(report, "# %s:\n", label);
 	while (*p != '\0')
 	{
-		int			n = (int) strcspn(p, "\n");
+		int n = (int) strcspn(p, "\n");
 
 		buf_printf(report, "#   |%.*s\n", n, p);
 		p += n + (p[n] == '\n');
@@ -273,8 +275,8 @@ report_lines(struct buf *report, const char *label, const char *text)
 static void
 copy_inputs(struct golden_case *gc)
 {
-	char	   *yaml = fixture(gc, "yaml");
-	char	   *dotenv = fixture(gc, "dotenv");
+	char *yaml = fixture(gc, "yaml");
+	char *dotenv = fixture(gc, "dotenv");
 	const char *as = arg(gc, "yaml_name");
 
 	if (yaml != NULL)
@@ -288,9 +290,9 @@ copy_inputs(struct golden_case *gc)
 static void
 remove_dir(const char *dir)
 {
-	DIR		   *d = opendir(dir);
+	DIR *d = opendir(dir);
 	struct dirent *e;
-	char		path[PATH_MAX + NAME_MAX + 2];
+	char path[PATH_MAX + NAME_MAX + 2];
 
 	while (d != NULL && (e = readdir(d)) != NULL)
 	{
@@ -308,7 +310,7 @@ remove_dir(const char *dir)
 static void
 bless(const struct golden_case *gc, const char *err, const char *out)
 {
-	char		path[PATH_MAX + NAME_MAX + 16];
+	char path[PATH_MAX + NAME_MAX + 16];
 
 	snprintf(path, sizeof(path), "%s/%s.err", gc->dir, gc->name);
 	put_file(path, err ? err : "");
@@ -321,13 +323,12 @@ bless(const struct golden_case *gc, const char *err, const char *out)
 static bool
 check_case(struct golden_case *gc, const char *cwd, struct buf *report)
 {
-	char	   *want_err = fixture(gc, "err");
-	char	   *want_out = fixture(gc, "out");
-	char	   *got_err,
-			   *got_out = NULL;
-	int			rc;
-	int			want_rc;
-	bool		pass;
+	char *want_err = fixture(gc, "err");
+	char *want_out = fixture(gc, "out");
+	char *got_err, *got_out = NULL;
+	int rc;
+	int want_rc;
+	bool pass;
 
 	want_rc = want_err != NULL && want_err[0] != '\0' ? 2 : 0;
 	clear_environment(gc);
@@ -344,7 +345,7 @@ check_case(struct golden_case *gc, const char *cwd, struct buf *report)
 		want_rc = want_err != NULL && want_err[0] != '\0' ? 2 : 0;
 	}
 	pass = rc == want_rc && got_err != NULL && strcmp(got_err, want_err) == 0 &&
-		(want_out == NULL || (got_out != NULL && strcmp(got_out, want_out) == 0));
+		   (want_out == NULL || (got_out != NULL && strcmp(got_out, want_out) == 0));
 	if (!pass)
 	{
 		buf_printf(report, "# exit code %d, expected %d; kept %s\n", rc, want_rc, gc->tmp);
@@ -370,9 +371,9 @@ static void
 run_case(const char *dir, const char *name, const char *cwd)
 {
 	struct golden_case gc;
-	char		title[512];
-	bool		pass = false;
-	struct buf	report;
+	char title[512];
+	bool pass = false;
+	struct buf report;
 
 	memset(&gc, 0, sizeof(gc));
 	snprintf(gc.dir, sizeof(gc.dir), "%s", dir);
@@ -395,7 +396,7 @@ run_case(const char *dir, const char *name, const char *cwd)
 static int
 is_err_file(const struct dirent *e)
 {
-	size_t		n = strlen(e->d_name);
+	size_t n = strlen(e->d_name);
 
 	return n > 4 && strcmp(e->d_name + n - 4, ".err") == 0;
 }
@@ -404,11 +405,10 @@ int
 main(void)
 {
 	const char *dir = getenv("MIGRATE_TEST_CFG_DIR");
-	char		fixtures[PATH_MAX];
-	char		cwd[PATH_MAX];
+	char fixtures[PATH_MAX];
+	char cwd[PATH_MAX];
 	struct dirent **list;
-	int			n,
-				i;
+	int n, i;
 
 	if (realpath(dir ? dir : "tests/cfg", fixtures) == NULL || getcwd(cwd, sizeof(cwd)) == NULL)
 	{

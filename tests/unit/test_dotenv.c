@@ -20,10 +20,9 @@ parse(const char *text)
 {
 	static char result[1024];
 	struct dotenv env;
-	char	   *msg = NULL;
-	int			line = 0;
-	size_t		i,
-				n = 0;
+	char *msg = NULL;
+	int line = 0;
+	size_t i, n = 0;
 
 	if (dotenv_parse(text, strlen(text), &env, &line, &msg) != 0)
 	{
@@ -33,8 +32,8 @@ parse(const char *text)
 	}
 	result[0] = '\0';
 	for (i = 0; i < env.count; i++)
-		n += (size_t) snprintf(result + n, sizeof(result) - n, "%s=%s;",
-							   env.entries[i].name, env.entries[i].value);
+		n += (size_t) snprintf(result + n, sizeof(result) - n, "%s=%s;", env.entries[i].name,
+							   env.entries[i].value);
 	dotenv_free(&env);
 	return result;
 }
@@ -62,10 +61,12 @@ test_values(void)
 	is(parse("A=val#ue\n"), "A=val#ue;", "a # inside a word is kept");
 	is(parse("A=#value\n"), "A=#value;", "a # right after = is kept");
 	is(parse("A= # only a comment\n"), "A=;", "a value that is only a comment is empty");
-	is(parse("A='x # y $HOME \\n'\n"), "A=x # y $HOME \\n;", "single quotes keep everything literally");
+	is(parse("A='x # y $HOME \\n'\n"), "A=x # y $HOME \\n;",
+	   "single quotes keep everything literally");
 	is(parse("A='x' # comment\n"), "A=x;", "a comment may follow a closing quote");
 	is(parse("A=\"a\\nb\"\n"), "A=a\nb;", "\\n in double quotes is a newline");
-	is(parse("A=\"say \\\"hi\\\" \\\\ \\t\"\n"), "A=say \"hi\" \\ \t;", "\\\" \\\\ and \\t are escapes");
+	is(parse("A=\"say \\\"hi\\\" \\\\ \\t\"\n"), "A=say \"hi\" \\ \t;",
+	   "\\\" \\\\ and \\t are escapes");
 	is(parse("A=\"C:\\path\"\n"), "A=C:\\path;", "an unknown escape keeps its backslash");
 	is(parse("A=\"# not a comment\"\n"), "A=# not a comment;", "a # in double quotes is text");
 	is(parse("A=it's\n"), "A=it's;", "a quote inside an unquoted value is text");
@@ -77,23 +78,29 @@ test_values(void)
 static void
 test_errors(void)
 {
-	is(parse("A=1\nnot an assignment\n"),
-	   "ERROR line 2: expected \"=\" after the variable name", "a line without = is an error at its line");
+	is(parse("A=1\nnot an assignment\n"), "ERROR line 2: expected \"=\" after the variable name",
+	   "a line without = is an error at its line");
 	is(parse("1A=x\n"),
-	   "ERROR line 1: expected NAME=VALUE, NAME being a letter or \"_\" then letters, digits or \"_\"",
+	   "ERROR line 1: expected NAME=VALUE, NAME being a letter or \"_\" then letters, digits or "
+	   "\"_\"",
 	   "a name may not start with a digit");
 	is(parse("=x\n"),
-	   "ERROR line 1: expected NAME=VALUE, NAME being a letter or \"_\" then letters, digits or \"_\"",
+	   "ERROR line 1: expected NAME=VALUE, NAME being a letter or \"_\" then letters, digits or "
+	   "\"_\"",
 	   "a name is required");
-	is(parse("A-B=x\n"), "ERROR line 1: expected \"=\" after the variable name", "a - is not allowed in a name");
-	is(parse("\n\nA='open\n"), "ERROR line 3: unterminated single-quoted value", "an unclosed single quote is an error");
-	is(parse("A=\"open\\\"\n"), "ERROR line 1: unterminated double-quoted value", "an unclosed double quote is an error");
-	is(parse("A='x'y\n"), "ERROR line 1: unexpected text after the closing quote", "text after a closing quote is an error");
+	is(parse("A-B=x\n"), "ERROR line 1: expected \"=\" after the variable name",
+	   "a - is not allowed in a name");
+	is(parse("\n\nA='open\n"), "ERROR line 3: unterminated single-quoted value",
+	   "an unclosed single quote is an error");
+	is(parse("A=\"open\\\"\n"), "ERROR line 1: unterminated double-quoted value",
+	   "an unclosed double quote is an error");
+	is(parse("A='x'y\n"), "ERROR line 1: unexpected text after the closing quote",
+	   "text after a closing quote is an error");
 	ok(strstr(parse("A=\"s3cret\n"), "s3cret") == NULL, "an error never quotes the value");
 	{
 		struct dotenv env;
-		char	   *msg = NULL;
-		int			line = 0;
+		char *msg = NULL;
+		int line = 0;
 
 		ok(dotenv_parse("A=1\nB=x\0y\n", 10, &env, &line, &msg) != 0 && line == 2,
 		   "a NUL byte is an error at its line");
@@ -105,9 +112,9 @@ test_errors(void)
 static int
 load_quietly(const char *path)
 {
-	int			saved = dup(2);
-	int			null = open("/dev/null", O_WRONLY);
-	int			rc;
+	int saved = dup(2);
+	int null = open("/dev/null", O_WRONLY);
+	int rc;
 
 	dup2(null, 2);
 	close(null);
@@ -120,9 +127,9 @@ load_quietly(const char *path)
 static void
 test_load(void)
 {
-	char		dir[] = "/tmp/test_dotenv.XXXXXX";
-	char		path[64];
-	FILE	   *f;
+	char dir[] = "/tmp/test_dotenv.XXXXXX";
+	char path[64];
+	FILE *f;
 
 	if (mkdtemp(dir) == NULL)
 	{

@@ -11,10 +11,10 @@
 static long
 parse(const char *text)
 {
-	long		ms = -7;
+	long ms = -7;
 
 	if (duration_parse(text, &ms) != 0)
-		return ms == -7 ? -2 : -3;	/* -3: refused but *ms was touched */
+		return ms == -7 ? -2 : -3; /* -3: refused but *ms was touched */
 	return ms;
 }
 
@@ -52,7 +52,7 @@ test_refused(void)
 	cmp_ok(parse("2147483648ms"), ==, -2, "more than an int of milliseconds is refused");
 	cmp_ok(parse("597h"), ==, -2, "597 hours overflow an int of milliseconds");
 	cmp_ok(parse("99999999999999999999999s"), ==, -2, "a number beyond a long is refused");
-	ok(duration_parse(NULL, &(long) {0}) != 0, "NULL is refused");
+	ok(duration_parse(NULL, &(long){0}) != 0, "NULL is refused");
 }
 
 int

@@ -9,19 +9,16 @@
 #include "tap.h"
 
 static const char *const vars[][2] = {
-	{"HOME", "/home/red7"},
-	{"EMPTY", ""},
-	{"DOLLAR", "a$b${HOME}"},
-	{"_x1", "under"},
-	{"PORT", "5432"},
+	{"HOME", "/home/red7"}, {"EMPTY", ""},    {"DOLLAR", "a$b${HOME}"},
+	{"_x1", "under"},       {"PORT", "5432"},
 };
 
-static int	lookups;
+static int lookups;
 
 static const char *
 lookup(const char *name, void *arg)
 {
-	size_t		i;
+	size_t i;
 
 	(void) arg;
 	lookups++;
@@ -37,13 +34,12 @@ expand(const char *text)
 {
 	static char result[512];
 	struct expand_error err;
-	char	   *out;
+	char *out;
 
 	if (expand_vars(text, lookup, NULL, &out, &err) != 0)
 	{
-		snprintf(result, sizeof(result), "ERROR@%zu: %s%s%s", err.offset,
-				 err.message, err.variable ? " var=" : "",
-				 err.variable ? err.variable : "");
+		snprintf(result, sizeof(result), "ERROR@%zu: %s%s%s", err.offset, err.message,
+				 err.variable ? " var=" : "", err.variable ? err.variable : "");
 		expand_error_free(&err);
 		return result;
 	}
@@ -92,7 +88,8 @@ test_defaults(void)
 	is(expand("${UNSET:-$$}"), "$", "$$ works inside a default");
 	is(expand("${HOME:-${NOT_SET}}"), "/home/red7",
 	   "an unused default is not expanded, so its unset variable is no error");
-	is(expand("${UNSET:-${NOT_SET}}"), "ERROR@9: environment variable \"NOT_SET\" is not set var=NOT_SET",
+	is(expand("${UNSET:-${NOT_SET}}"),
+	   "ERROR@9: environment variable \"NOT_SET\" is not set var=NOT_SET",
 	   "a used default with an unset variable is an error at that variable");
 }
 
@@ -103,10 +100,13 @@ test_errors(void)
 	   "an unset variable without default is an error naming it");
 	is(expand("abc${UNSET}"), "ERROR@3: environment variable \"UNSET\" is not set var=UNSET",
 	   "the error's offset is that of the $");
-	is(expand("${HOME"), "ERROR@0: unterminated \"${HOME\": missing \"}\"", "a missing } is an error");
-	is(expand("${"), "ERROR@0: \"${\" must be followed by a variable name", "a lone ${ is an error");
+	is(expand("${HOME"), "ERROR@0: unterminated \"${HOME\": missing \"}\"",
+	   "a missing } is an error");
+	is(expand("${"), "ERROR@0: \"${\" must be followed by a variable name",
+	   "a lone ${ is an error");
 	is(expand("${}"), "ERROR@0: empty variable name in \"${}\"", "an empty name is an error");
-	is(expand("${1X}"), "ERROR@0: \"${\" must be followed by a variable name", "a name may not start with a digit");
+	is(expand("${1X}"), "ERROR@0: \"${\" must be followed by a variable name",
+	   "a name may not start with a digit");
 	is(expand("${A-B}"), "ERROR@0: unsupported \"${A-...\": write ${A} or ${A:-default}",
 	   "${VAR-default} without the colon is refused");
 	is(expand("${A:?message}"), "ERROR@0: unsupported \"${A:...\": write ${A} or ${A:-default}",
@@ -120,10 +120,10 @@ test_errors(void)
 static void
 test_nesting_and_syntax_only(void)
 {
-	char		deep[400] = "";
+	char deep[400] = "";
 	struct expand_error err;
-	char	   *out = (char *) "untouched";
-	int			i;
+	char *out = (char *) "untouched";
+	int i;
 
 	for (i = 0; i < 20; i++)
 		strcat(deep, "${U:-");

@@ -7,7 +7,7 @@
 static void
 check(const char *in, const char *want, const char *name)
 {
-	struct buf	b;
+	struct buf b;
 
 	buf_init(&b);
 	json_append_string(&b, in);
@@ -18,7 +18,7 @@ check(const char *in, const char *want, const char *name)
 int
 main(void)
 {
-	struct buf	b;
+	struct buf b;
 
 	check("plain", "\"plain\"", "plain text is quoted");
 	check("a\"b\\c", "\"a\\\"b\\\\c\"", "quotes and backslashes are escaped");

@@ -31,7 +31,7 @@ static void
 set_rows(struct history *h, const long long *versions, const char *const *checksums,
 		 const char *const *states, int n)
 {
-	int			i;
+	int i;
 
 	memset(rows, 0, sizeof(rows));
 	for (i = 0; i < n; i++)
@@ -58,7 +58,8 @@ test_status(void)
 	plan_status_build(units, NUNITS, &h, &st);
 	cmp_ok(st.n, ==, 5, "status lists every unit and every row once");
 	is(plan_state_name(st.entries[0].state), "applied", "version 1 is applied");
-	is(plan_state_name(st.entries[1].state), "out-of-order", "version 2 is pending below the highest applied");
+	is(plan_state_name(st.entries[1].state), "out-of-order",
+	   "version 2 is pending below the highest applied");
 	is(plan_state_name(st.entries[2].state), "modified", "version 3's checksum differs");
 	is(plan_state_name(st.entries[3].state), "unknown", "version 4 is a row the binary lacks");
 	is(plan_state_name(st.entries[4].state), "pending", "version 5 is pending");
@@ -73,9 +74,9 @@ test_up(void)
 	struct plan_status st;
 	const struct unit *out[NUNITS];
 	struct up_options o = {0};
-	struct buf	why;
-	size_t		n;
-	bool		wait;
+	struct buf why;
+	size_t n;
+	bool wait;
 	const long long v[] = {1};
 	const char *const c[] = {"c1"};
 	const char *const s[] = {"applied"};
@@ -108,9 +109,9 @@ test_up_out_of_order(void)
 	struct plan_status st;
 	const struct unit *out[NUNITS];
 	struct up_options o = {0};
-	struct buf	why;
-	size_t		n;
-	bool		wait;
+	struct buf why;
+	size_t n;
+	bool wait;
 	const long long v[] = {1, 3};
 	const char *const c[] = {"c1", "c3"};
 	const char *const s[] = {"applied", "applied"};
@@ -118,7 +119,8 @@ test_up_out_of_order(void)
 	buf_init(&why);
 	set_rows(&h, v, c, s, 2);
 	plan_status_build(units, NUNITS, &h, &st);
-	cmp_ok(plan_up(&st, &o, out, &n, &wait, &why), ==, 6, "a pending version below the highest is refused");
+	cmp_ok(plan_up(&st, &o, out, &n, &wait, &why), ==, 6,
+		   "a pending version below the highest is refused");
 	ok(strstr(why.data, "2 two") != NULL, "the refusal names version 2");
 	buf_reset(&why);
 	o.out_of_order = true;
@@ -135,8 +137,8 @@ test_down(void)
 	struct plan_status st;
 	const struct plan_entry *out[8];
 	struct down_options o = {-1, 1, false};
-	struct buf	why;
-	size_t		n;
+	struct buf why;
+	size_t n;
 	const long long v[] = {1, 2, 3, 4};
 	const char *const c[] = {"c1", "c2", "c3", "c4"};
 	const char *const s[] = {"applied", "applied", "applied", "applied"};

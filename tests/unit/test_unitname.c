@@ -9,8 +9,8 @@
 static void
 good(const char *file, long long want_version, const char *want_name)
 {
-	long long	v = -1;
-	char		name[64] = "";
+	long long v = -1;
+	char name[64] = "";
 	const char *why = NULL;
 
 	ok(unitname_parse(file, &v, name, sizeof(name), &why) == 0, "accepts %s", file);
@@ -21,8 +21,8 @@ good(const char *file, long long want_version, const char *want_name)
 static void
 bad(const char *file, const char *want_why)
 {
-	long long	v = 0;
-	char		name[64];
+	long long v = 0;
+	char name[64];
 	const char *why = "";
 
 	ok(unitname_parse(file, &v, name, sizeof(name), &why) != 0, "rejects %s", file);
@@ -32,7 +32,7 @@ bad(const char *file, const char *want_why)
 int
 main(void)
 {
-	long long	v;
+	long long v;
 
 	good("0001_create_users.pgc", 1, "create_users");
 	good("7_b.pgc", 7, "b");
