@@ -35,12 +35,12 @@ int
 main(int argc, char **argv)
 {
 	struct rusage ru;
-	long long	t0;
-	long long	wall;
-	pid_t		pid;
-	int			status;
-	int			code;
-	FILE	   *out;
+	long long t0;
+	long long wall;
+	pid_t pid;
+	int status;
+	int code;
+	FILE *out;
 
 	if (argc < 3)
 	{
@@ -78,7 +78,7 @@ main(int argc, char **argv)
 	}
 	fprintf(out, "%lld %ld %d %lld\n", wall, ru.ru_maxrss, code,
 			(long long) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
-			ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+				ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	if (fclose(out) != 0)
 	{
 		fprintf(stderr, "timeit: could not write \"%s\": %s\n", argv[1], strerror(errno));
