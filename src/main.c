@@ -112,8 +112,8 @@ run_command(struct cli *cli, const struct command *cmd, int argc, char **argv)
 		rc = cfg_load(&cli->copts, &cli->cfg);
 		if (rc != 0)
 		{
-			report_error(rc, "configuration error", NULL, NULL, NULL, 0);
-			return rc;
+			report_error_event(rc, "invalid configuration; the details are on stderr");
+			return report_finish(rc, NULL);
 		}
 		if ((cmd->flags & CMD_PROTECTED) && cli->cfg.protected_env && !cli->force)
 		{
@@ -123,7 +123,7 @@ run_command(struct cli *cli, const struct command *cmd, int argc, char **argv)
 					 "refusing \"%s\" on protected environment \"%s\" without --force", cmd->name,
 					 cli->cfg.environment ? cli->cfg.environment : "(top level)");
 			report_error(2, msg, NULL, NULL, NULL, 0);
-			return 2;
+			return report_finish(2, NULL);
 		}
 	}
 	return cmd->run(cli, argc, argv);

@@ -129,6 +129,38 @@ report_notice(const char *fmt, ...)
 		log_info("%s", msg);
 }
 
+/* The {"event":"error"} object, once per run, with --json only. */
+static void
+emit_error_json(int exit_code, const char *message, const struct db_error *err, const char *unit,
+				const char *file, int line)
+{
+	struct buf b;
+
+	if (!rep.json || rep.error_reported)
+		return;
+	rep.error_reported = true;
+	buf_init(&b);
+	buf_append(&b, "{");
+	json_member_string(&b, "event", "error");
+	json_member_int(&b, "exit_code", exit_code);
+	json_member_string(&b, "message", message);
+	json_member_string(&b, "sqlstate", err && err->sqlstate[0] ? err->sqlstate : NULL);
+	json_member_string(&b, "server_message", err ? err->message : NULL);
+	json_member_string(&b, "detail", err ? err->detail : NULL);
+	json_member_string(&b, "hint", err ? err->hint : NULL);
+	json_member_string(&b, "unit", unit);
+	json_member_string(&b, "file", file);
+	if (line > 0)
+		json_member_int(&b, "line", line);
+	print_json_line(&b);
+}
+
+void
+report_error_event(int exit_code, const char *message)
+{
+	emit_error_json(exit_code, message, NULL, NULL, NULL, 0);
+}
+
 void
 report_error(int exit_code, const char *message, const struct db_error *err, const char *unit,
 			 const char *file, int line)
@@ -148,27 +180,7 @@ report_error(int exit_code, const char *message, const struct db_error *err, con
 		if (err->hint)
 			log_hint("%s", err->hint);
 	}
-	if (!rep.json || rep.error_reported)
-		return;
-	rep.error_reported = true;
-	{
-		struct buf b;
-
-		buf_init(&b);
-		buf_append(&b, "{");
-		json_member_string(&b, "event", "error");
-		json_member_int(&b, "exit_code", exit_code);
-		json_member_string(&b, "message", message);
-		json_member_string(&b, "sqlstate", err && err->sqlstate[0] ? err->sqlstate : NULL);
-		json_member_string(&b, "server_message", err ? err->message : NULL);
-		json_member_string(&b, "detail", err ? err->detail : NULL);
-		json_member_string(&b, "hint", err ? err->hint : NULL);
-		json_member_string(&b, "unit", unit);
-		json_member_string(&b, "file", file);
-		if (line > 0)
-			json_member_int(&b, "line", line);
-		print_json_line(&b);
-	}
+	emit_error_json(exit_code, message, err, unit, file, line);
 }
 
 static long

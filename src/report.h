@@ -42,6 +42,12 @@ void report_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void report_error(int exit_code, const char *message, const struct db_error *err, const char *unit,
 				  const char *file, int line);
 
+/*
+ * With --json, the {"event":"error"} object alone, for errors whose
+ * diagnostics are already on stderr; nothing otherwise.
+ */
+void report_error_event(int exit_code, const char *message);
+
 /* Counters the summary prints. */
 struct report_counts *report_counts(void);
 
