@@ -14,20 +14,19 @@ pgdir=$(test_tmpdir)/rt
 pg_start "$pgdir" log_min_duration_statement=0 ||
 	BAIL_OUT "cannot start a server with log_min_duration_statement=0"
 LOG=$pgdir/server.log
-export PGHOST=$pgdir PGPORT=$(pg_port "$pgdir")
+PGPORT=$(pg_port "$pgdir") || BAIL_OUT "no port for the server in $pgdir"
+export PGHOST=$pgdir PGPORT
 UNITS=5
 
-# The Red7 units 0001 to 0005, which `up --to 5` applies.
-unit_files()
-{
-	ls "$MIGRATE_ROOT"/migrations/*.pgc | head -n $UNITS
-}
+# The Red7 units 0001 to 0005, which `up --to 5` applies (a glob sorts).
+UNIT_FILES=("$MIGRATE_ROOT"/migrations/*.pgc)
+UNIT_FILES=("${UNIT_FILES[@]:0:UNITS}")
 
 # The EXEC SQL statements of one step (up or down) of the five units.
 own_statements()
 {
 	local f total=0 n
-	for f in $(unit_files); do
+	for f in "${UNIT_FILES[@]}"; do
 		n=$(awk -v fn="$1" '
 			$0 ~ "^" fn "\\(void\\)" { inside = 1; next }
 			inside && /^}/ { inside = 0 }
@@ -105,7 +104,7 @@ is "$(count_lines "$TRIPS" 'INSERT INTO "public"\."schema_migrations" .*; COMMIT
 	"each unit ends with one batch that writes its row and commits"
 is "$(count_lines "$TRIPS" '^BEGIN')" $UNITS "no other transaction is opened"
 is "$(count_lines "$TRIPS" '(^| )COMMIT;?$')" $UNITS "and nothing else commits"
-is "$(count_lines "$TRIPS" '^create table')" "$(count_lines "$(cat $(unit_files))" 'EXEC SQL CREATE TABLE')" \
+is "$(count_lines "$TRIPS" '^create table')" "$(count_lines "$(cat "${UNIT_FILES[@]}")" 'EXEC SQL CREATE TABLE')" \
 	"every CREATE TABLE of the units reaches the server once, as a round trip of its own"
 
 # A second up has nothing to do: one batch to look, one to end.
