@@ -184,13 +184,48 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d, long durat
 	/* the newest row carries the run's fingerprint, even out of order */
 	if (last)
 		history_sql_store_hash(&sql, e->db, &e->ht, hex);
+	/*
+	 * Only the run's last commit waits for the disk: it flushes the WAL of
+	 * every commit before it.  A unit and its row commit together, so a
+	 * crash can only lose whole units, which the next run applies again.
+	 */
+	else
+		buf_append(&sql, "SET LOCAL synchronous_commit = off;\n");
 	rc = engine_commit_batch(e, &sql, "recording the unit in the history table", &ended);
 	buf_free(&sql);
 	if (ended)
 		return report_txn_ended(u, d, false);
 	if (rc != 0)
 		return rc;
+	e->unflushed = !last;
 	return 0;
+}
+
+/*
+ * Makes the run's earlier commits durable when its last transaction was
+ * not a synchronous commit (a failure, a skipped last unit).  A commit
+ * waits for the disk only when its transaction wrote WAL, so this one
+ * rewrites the newest history row as it is; flushing its commit record
+ * flushes every record before it.
+ */
+static void
+flush_commits(struct engine *e)
+{
+	struct db_error err = {0};
+	struct buf sql;
+
+	if (!e->unflushed || PQstatus(e->db->conn) != CONNECTION_OK || db_in_transaction(e->db))
+		return;
+	buf_init(&sql);
+	buf_printf(&sql,
+			   "UPDATE %s SET duration_ms = duration_ms "
+			   "WHERE version = (SELECT max(version) FROM %s);",
+			   e->ht.qualified, e->ht.qualified);
+	if (db_exec(e->db, sql.data, &err) != 0)
+		log_debug("could not flush the run's commits: %s", err.message);
+	buf_free(&sql);
+	db_error_clear(&err);
+	e->unflushed = false;
 }
 
 #define STEP_FAILED (-1) /* *f says why */
@@ -417,7 +452,10 @@ run_each(struct engine *e, const struct unit *const *units, size_t n, enum direc
 		if (rc == 0 && !skipped)
 			rc = run_unit(e, units[i], d, i == n - 1, &skipped);
 		if (rc != 0)
+		{
+			flush_commits(e);
 			return rc;
+		}
 		if (skipped)
 		{
 			report_unit("skip", units[i]->version, units[i]->name,
@@ -430,6 +468,7 @@ run_each(struct engine *e, const struct unit *const *units, size_t n, enum direc
 		else
 			report_counts()->rolled_back++;
 	}
+	flush_commits(e);
 	return 0;
 }
 
