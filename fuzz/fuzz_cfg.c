@@ -18,25 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static const char *const unset[] = {"DATABASE_URL",
-										"MIGRATE_CONFIG",
-										"MIGRATE_ENV",
-										"MIGRATE_DIRECT_URL",
-										"MIGRATE_HISTORY_TABLE",
-										"MIGRATE_MIGRATIONS_DIR",
-										"MIGRATE_LOCK_TIMEOUT",
-										"MIGRATE_LOCK_RETRIES",
-										"MIGRATE_STATEMENT_TIMEOUT",
-										"MIGRATE_CONNECT_RETRIES",
-										"MIGRATE_CONNECT_TIMEOUT",
-										"MIGRATE_OUT_OF_ORDER",
-										NULL};
-	int i;
-
 	(void) argc;
 	(void) argv;
-	for (i = 0; unset[i] != NULL; i++)
-		unsetenv(unset[i]);
+	cfg_clear_environment();
 	/* a few variables for ${...} to find */
 	setenv("A", "5s", 1);
 	setenv("N", "3", 1);

@@ -144,6 +144,17 @@ static const struct cfg_key cfg_keys[CFG_NKEYS] = {
 						CFG_TOP_ONLY | CFG_NULLABLE},
 };
 
+void
+cfg_clear_environment(void)
+{
+	size_t i;
+
+	unsetenv("MIGRATE_CONFIG");
+	for (i = 0; i < CFG_NKEYS; i++)
+		if (cfg_keys[i].env_var != NULL)
+			unsetenv(cfg_keys[i].env_var);
+}
+
 /* ------------------------------------------------------------ messages */
 
 static char *

@@ -60,6 +60,12 @@ int cfg_load_text(const char *name, const char *text, size_t len, const struct c
 /* Fills *cfg with the built-in defaults only. */
 void cfg_defaults(struct migrate_config *cfg);
 
+/*
+ * Unsets every environment variable that cfg_load() reads (MIGRATE_CONFIG
+ * and each key's variable), so that tests and the fuzzer start clean.
+ */
+void cfg_clear_environment(void);
+
 /* Frees what cfg owns and zeroes it; accepts NULL. */
 void cfg_free(struct migrate_config *cfg);
 

@@ -13,29 +13,12 @@
 #include "cfg.h"
 #include "tap.h"
 
-static const char *const cfg_vars[] = {"DATABASE_URL",
-									   "MIGRATE_CONFIG",
-									   "MIGRATE_ENV",
-									   "MIGRATE_DIRECT_URL",
-									   "MIGRATE_HISTORY_TABLE",
-									   "MIGRATE_MIGRATIONS_DIR",
-									   "MIGRATE_LOCK_TIMEOUT",
-									   "MIGRATE_LOCK_RETRIES",
-									   "MIGRATE_STATEMENT_TIMEOUT",
-									   "MIGRATE_CONNECT_RETRIES",
-									   "MIGRATE_CONNECT_TIMEOUT",
-									   "MIGRATE_OUT_OF_ORDER",
-									   NULL};
-
 static char last_stderr[8192];
 
 static void
 clear_vars(void)
 {
-	int i;
-
-	for (i = 0; cfg_vars[i] != NULL; i++)
-		unsetenv(cfg_vars[i]);
+	cfg_clear_environment();
 }
 
 /* cfg_load_text() on yaml with stderr kept in last_stderr. */

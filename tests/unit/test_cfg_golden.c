@@ -34,21 +34,6 @@
 #include "dotenv.h"
 #include "tap.h"
 
-/* Every variable cfg_load() reads; cleared before each case. */
-static const char *const cfg_vars[] = {"DATABASE_URL",
-									   "MIGRATE_CONFIG",
-									   "MIGRATE_ENV",
-									   "MIGRATE_DIRECT_URL",
-									   "MIGRATE_HISTORY_TABLE",
-									   "MIGRATE_MIGRATIONS_DIR",
-									   "MIGRATE_LOCK_TIMEOUT",
-									   "MIGRATE_LOCK_RETRIES",
-									   "MIGRATE_STATEMENT_TIMEOUT",
-									   "MIGRATE_CONNECT_RETRIES",
-									   "MIGRATE_CONNECT_TIMEOUT",
-									   "MIGRATE_OUT_OF_ORDER",
-									   NULL};
-
 struct golden_case
 {
 	char dir[PATH_MAX]; /* the fixtures */
@@ -181,8 +166,7 @@ clear_environment(struct golden_case *gc)
 	int line, i;
 	size_t j;
 
-	for (i = 0; cfg_vars[i] != NULL; i++)
-		unsetenv(cfg_vars[i]);
+	cfg_clear_environment();
 	for (i = 0; i < gc->nset; i++)
 	{
 		unsetenv(gc->set_vars[i]);
