@@ -19,19 +19,12 @@ count_lines()
 
 # ------------------------------------------- a server that checks passwords
 srv=$(test_tmpdir)/pw
-pg_start "$srv" password_encryption=scram-sha-256 || BAIL_OUT "cannot start a server with passwords"
+pg_start_scram "$srv" || BAIL_OUT "cannot start a server with passwords"
 SPORT=$(pg_port "$srv")
-cat >"$srv/data/pg_hba.conf" <<'EOF'
-local all all trust
-host all postgres 127.0.0.1/32 trust
-host all all 127.0.0.1/32 scram-sha-256
-EOF
-[ "$(id -u)" = 0 ] && chown postgres: "$srv/data/pg_hba.conf"
 spsql()
 {
 	psql -XAtq -v ON_ERROR_STOP=1 -h "$srv" -p "$SPORT" -U postgres "$@" </dev/null
 }
-spsql -d postgres -c "select pg_reload_conf()" >/dev/null || BAIL_OUT "cannot reload pg_hba.conf"
 # (the password holds no single quote, so it can be an SQL literal as it is)
 spsql -d postgres -c "CREATE ROLE mig_pw LOGIN PASSWORD '$PW'" ||
 	BAIL_OUT "cannot create the role with a password"

@@ -19,19 +19,12 @@ waits()
 }
 
 srv=$(test_tmpdir)/pg
-pg_start "$srv" password_encryption=scram-sha-256 || BAIL_OUT "cannot start a private server"
+pg_start_scram "$srv" || BAIL_OUT "cannot start a private server"
 SPORT=$(pg_port "$srv")
-cat >"$srv/data/pg_hba.conf" <<'EOF'
-local all all trust
-host all postgres 127.0.0.1/32 trust
-host all all 127.0.0.1/32 scram-sha-256
-EOF
-[ "$(id -u)" = 0 ] && chown postgres: "$srv/data/pg_hba.conf"
 spsql()
 {
 	psql -XAtq -v ON_ERROR_STOP=1 -h "$srv" -p "$SPORT" -U postgres -d postgres "$@" </dev/null
 }
-spsql -c "select pg_reload_conf()" >/dev/null || BAIL_OUT "cannot reload pg_hba.conf"
 spsql -c "CREATE ROLE mig_retry LOGIN PASSWORD 'right-one-7'" || BAIL_OUT "cannot create a role"
 spsql -c "CREATE DATABASE retrydb" || BAIL_OUT "cannot create a database"
 spsql -c "CREATE DATABASE pwdb OWNER mig_retry" || BAIL_OUT "cannot create a database"

@@ -28,19 +28,12 @@ $ERR" s i piece
 }
 
 srv=$(test_tmpdir)/pg
-pg_start "$srv" password_encryption=scram-sha-256 || BAIL_OUT "cannot start a private server"
+pg_start_scram "$srv" || BAIL_OUT "cannot start a private server"
 SPORT=$(pg_port "$srv")
-cat >"$srv/data/pg_hba.conf" <<'EOF'
-local all all trust
-host all postgres 127.0.0.1/32 trust
-host all all 127.0.0.1/32 scram-sha-256
-EOF
-[ "$(id -u)" = 0 ] && chown postgres: "$srv/data/pg_hba.conf"
 spsql()
 {
 	psql -XAtq -v ON_ERROR_STOP=1 -h "$srv" -p "$SPORT" -U postgres -d postgres "$@" </dev/null
 }
-spsql -c "select pg_reload_conf()" >/dev/null || BAIL_OUT "cannot reload pg_hba.conf"
 # (no single quote in the password: it can be an SQL literal as it is)
 spsql -c "CREATE ROLE mig_secret LOGIN CREATEDB PASSWORD '$PW'" || BAIL_OUT "cannot create the role"
 spsql -c "CREATE DATABASE secretdb OWNER mig_secret" || BAIL_OUT "cannot create a database"

@@ -277,3 +277,20 @@ pg_env()
 	port=$(pg_port "$dir") || return 1
 	printf 'export PGHOST=%q\nexport PGPORT=%q\nexport PGUSER=postgres\n' "$dir" "$port"
 }
+
+# pg_start_scram DIR [name=value ...]: pg_start, then ask every role but
+# postgres for its password (SCRAM) over TCP; the socket stays trust.
+pg_start_scram()
+{
+	local dir=$1
+	shift
+	pg_start "$dir" password_encryption=scram-sha-256 "$@" || return 1
+	cat >"$dir/data/pg_hba.conf" <<'HBA'
+local all all trust
+host all postgres 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+HBA
+	[ "$(id -u)" = 0 ] && chown postgres: "$dir/data/pg_hba.conf"
+	psql -XAtq -h "$dir" -p "$(pg_port "$dir")" -U postgres -d postgres \
+		-c "select pg_reload_conf()" </dev/null >/dev/null
+}
