@@ -36,9 +36,18 @@ int history_table_init(struct db *db, const char *configured, struct history_tab
 	__attribute__((warn_unused_result));
 void history_table_free(struct history_table *ht);
 
-/* Appends BEGIN and the SET LOCAL timeouts: three results. */
-void history_sql_begin(struct buf *sql, const struct history_table *ht,
-					   const struct txn_settings *ts);
+/*
+ * The transaction-local setting that history_sql_begin turns on: once it
+ * reads as anything else, the transaction the runner opened has ended.
+ */
+#define HISTORY_TXN_MARK "migrate.unit_txn"
+
+/*
+ * Appends BEGIN and one SELECT that sets the timeouts and HISTORY_TXN_MARK
+ * for the transaction (and with recovery, also returns
+ * pg_is_in_recovery() as its fourth column): two results.
+ */
+void history_sql_begin(struct buf *sql, const struct txn_settings *ts, bool recovery);
 
 /* Appends the transaction-scoped advisory lock: one result. */
 void history_sql_lock(struct buf *sql, const struct history_table *ht);
@@ -52,8 +61,8 @@ void history_sql_create(struct buf *sql, const struct history_table *ht);
  */
 void history_sql_select_all(struct buf *sql, const struct history_table *ht);
 
-/* SELECT of one version's row: parse with history_parse. */
-void history_sql_select_one(struct buf *sql, const struct history_table *ht, long long version);
+/* SELECT that returns one row when version has a row, none otherwise. */
+void history_sql_exists(struct buf *sql, const struct history_table *ht, long long version);
 
 /* INSERT of a row; schema_hash and owner may be NULL. */
 void history_sql_insert(struct buf *sql, struct db *db, const struct history_table *ht,

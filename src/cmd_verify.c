@@ -242,7 +242,7 @@ run_verify(struct engine *e, bool all, struct verify_counts *c)
 	size_t i;
 	int rc;
 
-	rc = engine_begin_locked(e, true, 0, &h);
+	rc = engine_begin_locked(e, &h);
 	if (rc == 0)
 	{
 		plan_status_build(registry_units, registry_count, &h, &st);

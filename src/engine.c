@@ -3,10 +3,11 @@
  * opened with SET LOCAL timeouts and the advisory lock, then a re-read of
  * the history, so that concurrent runners apply each unit exactly once.
  *
- * Round trips per unit: one batch opens the transaction (BEGIN, SET LOCAL,
- * lock, re-read); the unit's own statements follow; one batch writes the
- * history row and commits.  The first unit shares the opening batch that
- * also creates the history table and reads it whole.
+ * Round trips per unit: the unit's own statements, then one batch that
+ * writes its history row, commits, and opens the next unit's transaction
+ * (BEGIN with the settings, the lock, the re-read of the next unit's row).
+ * The first unit shares the opening batch that also creates the history
+ * table and reads it whole.
  */
 #include "engine.h"
 
@@ -197,12 +198,38 @@ refuse_standby(struct engine *e)
 }
 
 /*
- * Opens a transaction holding the lock.  With all, creates the history
- * table when missing and reads every row into *h; otherwise reads only
- * version's row.  Retries lock timeouts; returns 0 or an exit code.
+ * The batch that opens a locked transaction: BEGIN and the settings, the
+ * lock, then (all) the history table's creation and every row, or
+ * (otherwise) whether version has a row.
  */
-int
-engine_begin_locked(struct engine *e, bool all, long long version, struct history *h)
+static void
+sql_open(struct engine *e, struct buf *sql, bool all, long long version)
+{
+	history_sql_begin(sql, &e->ts, all);
+	history_sql_lock(sql, &e->ht);
+	if (all)
+	{
+		history_sql_create(sql, &e->ht);
+		history_sql_select_all(sql, &e->ht);
+	}
+	else
+		history_sql_exists(sql, &e->ht, version);
+}
+
+/* Whether the settings row of an opening batch says the server is a standby. */
+static bool
+answered_standby(PGresult **res, int n)
+{
+	return n >= 2 && PQntuples(res[1]) == 1 && PQnfields(res[1]) == 4 &&
+		   strcmp(PQgetvalue(res[1], 0, 3), "t") == 0;
+}
+
+/*
+ * Sends sql_open's batch, retrying lock timeouts; on success *last is the
+ * batch's last result (the caller clears it).  Returns 0 or an exit code.
+ */
+static int
+open_locked(struct engine *e, bool all, long long version, PGresult **last)
 {
 	int attempt;
 
@@ -215,35 +242,17 @@ engine_begin_locked(struct engine *e, bool all, long long version, struct histor
 		int rc;
 
 		buf_init(&sql);
-		history_sql_begin(&sql, &e->ht, &e->ts);
-		if (all)
-			buf_append(&sql, "SELECT pg_catalog.pg_is_in_recovery();\n");
-		history_sql_lock(&sql, &e->ht);
-		/* lets engine_apply.c notice a unit that ends this transaction */
-		buf_append(&sql, ENGINE_TXN_MARK_SQL);
-		if (all)
-		{
-			history_sql_create(&sql, &e->ht);
-			history_sql_select_all(&sql, &e->ht);
-		}
-		else
-			history_sql_select_one(&sql, &e->ht, version);
+		sql_open(e, &sql, all, version);
 		rc = db_batch(e->db, sql.data, res, MAX_BATCH_RESULTS, &n, &err);
 		buf_free(&sql);
 		if (rc == 0)
 		{
-			rc = history_parse(res[n - 1], h);
-			clear_results(res, n);
-			if (rc != 0)
-			{
-				engine_rollback(e->db);
-				report_error(1, "unexpected result reading the history table", NULL, NULL, NULL, 0);
-				return 1;
-			}
+			*last = res[n - 1];
+			clear_results(res, n - 1);
 			return 0;
 		}
 		/* on a standby the recovery check answers before anything fails */
-		if (all && n >= 4 && PQntuples(res[3]) == 1 && strcmp(PQgetvalue(res[3], 0, 0), "t") == 0)
+		if (all && answered_standby(res, n))
 		{
 			clear_results(res, n);
 			engine_rollback(e->db);
@@ -263,6 +272,45 @@ engine_begin_locked(struct engine *e, bool all, long long version, struct histor
 		db_error_clear(&err);
 		return rc;
 	}
+}
+
+int
+engine_begin_locked(struct engine *e, struct history *h)
+{
+	PGresult *last;
+	int rc = open_locked(e, true, 0, &last);
+
+	if (rc != 0)
+		return rc;
+	rc = history_parse(last, h);
+	PQclear(last);
+	if (rc != 0)
+	{
+		engine_rollback(e->db);
+		report_error(1, "unexpected result reading the history table", NULL, NULL, NULL, 0);
+		return 1;
+	}
+	return 0;
+}
+
+int
+engine_begin_unit(struct engine *e, long long version, bool *recorded)
+{
+	PGresult *last;
+	int rc = open_locked(e, false, version, &last);
+
+	if (rc != 0)
+		return rc;
+	*recorded = PQntuples(last) > 0;
+	PQclear(last);
+	return 0;
+}
+
+bool
+engine_txn_ended(const struct db_error *err)
+{
+	return strcmp(err->sqlstate, "22P02") == 0 && err->message != NULL &&
+		   strstr(err->message, ENGINE_TXN_ENDED_TEXT) != NULL;
 }
 
 int
@@ -326,22 +374,60 @@ engine_status(struct engine *e, struct history *h, struct plan_status *st)
 	return 0;
 }
 
-int
-engine_commit_batch(struct engine *e, struct buf *sql, const char *what, bool *txn_ended)
+/*
+ * Sends sql (which ends with COMMIT) and, when open_next, the opening of
+ * version's transaction after it, in one round trip.  A failure after the
+ * COMMIT leaves the next transaction unopened (*next = OPENED_NOT): the
+ * caller opens it again, which retries and reports as usual.
+ */
+static int
+commit_batch(struct engine *e, struct buf *sql, const char *what, bool *txn_ended, bool open_next,
+			 long long version, enum opened *next)
 {
+	PGresult *res[MAX_BATCH_RESULTS];
 	struct db_error err = {0};
+	bool committed = false;
+	int n = 0;
+	int i;
 	int rc;
 
-	buf_append(sql, "COMMIT;");
-	rc = db_exec(e->db, sql->data, &err);
+	if (open_next)
+		sql_open(e, sql, false, version);
+	rc = db_batch(e->db, sql->data, res, MAX_BATCH_RESULTS, &n, &err);
+	if (rc == 0 && open_next)
+		*next = PQntuples(res[n - 1]) > 0 ? OPENED_RECORDED : OPENED_UNRECORDED;
+	for (i = 0; i < n; i++)
+		committed |= strcmp(PQcmdStatus(res[i]), "COMMIT") == 0;
+	clear_results(res, n);
 	if (rc != 0)
 	{
 		engine_rollback(e->db);
-		if (txn_ended != NULL && strcmp(err.sqlstate, ENGINE_TXN_ENDED_SQLSTATE) == 0)
+		if (committed)
+		{
+			log_debug("opening the next transaction failed (%s); opening it again", err.message);
+			rc = 0;
+		}
+		else if (txn_ended != NULL && engine_txn_ended(&err))
 			*txn_ended = true;
 		else
 			rc = engine_report_db_failure(e, what, &err);
 	}
 	db_error_clear(&err);
 	return rc;
+}
+
+int
+engine_commit_batch(struct engine *e, struct buf *sql, const char *what, bool *txn_ended)
+{
+	buf_append(sql, "COMMIT;");
+	return commit_batch(e, sql, what, txn_ended, false, 0, NULL);
+}
+
+int
+engine_commit_and_open(struct engine *e, struct buf *sql, const char *what, bool *txn_ended,
+					   long long version, enum opened *next)
+{
+	*next = OPENED_NOT;
+	buf_append(sql, "COMMIT;\n");
+	return commit_batch(e, sql, what, txn_ended, true, version, next);
 }

@@ -26,7 +26,7 @@ engine_baseline(struct engine *e, long long v, int *recorded)
 	int rc;
 
 	*recorded = 0;
-	rc = engine_begin_locked(e, true, 0, &h);
+	rc = engine_begin_locked(e, &h);
 	if (rc != 0)
 		return rc;
 	if (h.n > 0)
@@ -112,7 +112,7 @@ engine_repair(struct engine *e, int *repaired)
 	int rc;
 
 	*repaired = 0;
-	rc = engine_begin_locked(e, true, 0, &h);
+	rc = engine_begin_locked(e, &h);
 	if (rc != 0)
 		return rc;
 	plan_status_build(registry_units, registry_count, &h, &st);

@@ -159,15 +159,20 @@ maybe_fingerprint(struct engine *e, bool last, char hex[65])
 	return engine_fingerprint(e, hex, NULL);
 }
 
-/* Writes the unit's history change and commits, in one round trip. */
+/*
+ * Writes the unit's history change and commits, in one round trip; with a
+ * next unit, the same round trip opens its transaction (*next says how).
+ */
 static int
-finish_unit(struct engine *e, const struct unit *u, enum direction d, long duration, bool last)
+finish_unit(struct engine *e, const struct unit *u, enum direction d, long duration, bool last,
+			const struct unit *next_unit, enum opened *next)
 {
 	char hex[65];
 	struct buf sql;
 	bool ended = false;
 	int rc;
 
+	*next = OPENED_NOT;
 	rc = maybe_fingerprint(e, last, hex);
 	if (rc != 0)
 	{
@@ -175,7 +180,13 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d, long durat
 		return rc;
 	}
 	buf_init(&sql);
-	buf_append(&sql, ENGINE_TXN_CHECK_SQL);
+	/*
+	 * Only the run's last commit waits for the disk: it flushes the WAL of
+	 * every commit before it.  A unit and its row commit together, so a
+	 * crash can only lose whole units, which the next run applies again.
+	 */
+	buf_printf(&sql, "%s%s;\n", ENGINE_TXN_CHECK_SQL,
+			   last ? "" : ", pg_catalog.set_config('synchronous_commit', 'off', true)");
 	if (d == DIR_UP)
 		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum, "applied",
 						   (int) duration, hex[0] ? hex : NULL, NULL);
@@ -184,14 +195,11 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d, long durat
 	/* the newest row carries the run's fingerprint, even out of order */
 	if (last)
 		history_sql_store_hash(&sql, e->db, &e->ht, hex);
-	/*
-	 * Only the run's last commit waits for the disk: it flushes the WAL of
-	 * every commit before it.  A unit and its row commit together, so a
-	 * crash can only lose whole units, which the next run applies again.
-	 */
+	if (next_unit != NULL)
+		rc = engine_commit_and_open(e, &sql, "recording the unit in the history table", &ended,
+									next_unit->version, next);
 	else
-		buf_append(&sql, "SET LOCAL synchronous_commit = off;\n");
-	rc = engine_commit_batch(e, &sql, "recording the unit in the history table", &ended);
+		rc = engine_commit_batch(e, &sql, "recording the unit in the history table", &ended);
 	buf_free(&sql);
 	if (ended)
 		return report_txn_ended(u, d, false);
@@ -262,9 +270,9 @@ run_step(struct engine *e, const struct unit *u, enum direction d, long *duratio
 static int
 check_txn_intact(struct engine *e, struct step_failure *f)
 {
-	if (db_exec(e->db, ENGINE_TXN_CHECK_SQL, &f->err) == 0)
+	if (db_exec(e->db, ENGINE_TXN_CHECK_SQL ";", &f->err) == 0)
 		return 0;
-	if (strcmp(f->err.sqlstate, ENGINE_TXN_ENDED_SQLSTATE) == 0)
+	if (engine_txn_ended(&f->err))
 		return STEP_ENDED_TXN;
 	return STEP_FAILED;
 }
@@ -307,7 +315,7 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d, b
 	struct buf sql;
 	struct step_failure f;
 	struct db *target;
-	struct history h = {0};
+	bool recorded;
 	long t0;
 	long duration;
 	char hex[65] = "";
@@ -343,8 +351,7 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d, b
 		db_error_clear(&f.err);
 		return rc;
 	}
-	rc = engine_begin_locked(e, false, u->version, &h);
-	history_free(&h);
+	rc = engine_begin_unit(e, u->version, &recorded);
 	if (rc != 0)
 		return rc;
 	if ((rc = maybe_fingerprint(e, last, hex)) != 0)
@@ -367,30 +374,40 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d, b
 	return 0;
 }
 
+/* Whether a unit's re-read row shows that another runner did it first. */
+static bool
+done_already(bool recorded, enum direction d)
+{
+	return recorded != (d == DIR_DOWN);
+}
+
 /*
  * Applies (or rolls back) one unit in the transaction already open and
  * locked, retrying lock timeouts.  *skipped is set when a re-read shows
- * another runner did it first.
+ * another runner did it first.  On success with a next unit, *next says
+ * whether its transaction is open too.
  */
 static int
-run_unit(struct engine *e, const struct unit *u, enum direction d, bool last, bool *skipped)
+run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
+		 const struct unit *next_unit, bool *skipped, enum opened *next)
 {
 	int attempt;
 
 	*skipped = false;
+	*next = OPENED_NOT;
 	if (no_transaction(u))
 		return apply_no_transaction(e, u, d, last);
 	for (attempt = 0;; attempt++)
 	{
 		struct step_failure f;
-		struct history h = {0};
+		bool recorded = false;
 		long duration;
 		int rc;
 
 		rc = run_step(e, u, d, &duration, &f);
 		if (rc == 0)
 		{
-			rc = finish_unit(e, u, d, duration, last);
+			rc = finish_unit(e, u, d, duration, last, next_unit, next);
 			if (rc == 0)
 				report_unit(dir_name(d), u->version, u->name, "ok", duration);
 			return rc;
@@ -407,30 +424,32 @@ run_unit(struct engine *e, const struct unit *u, enum direction d, bool last, bo
 		db_error_clear(&f.err);
 		log_debug("unit %lld waited longer than lock_timeout; retrying", u->version);
 		engine_lock_backoff(attempt);
-		rc = engine_begin_locked(e, false, u->version, &h);
-		if (rc == 0 && (h.n > 0) != (d == DIR_DOWN))
+		rc = engine_begin_unit(e, u->version, &recorded);
+		if (rc == 0 && done_already(recorded, d))
 		{
 			*skipped = true;
 			engine_rollback(e->db);
 		}
-		history_free(&h);
 		if (rc != 0 || *skipped)
 			return rc;
 	}
 }
 
 /*
- * Opens the transaction for the i-th unit after the first and re-reads
- * its row; *skipped when another runner already did it.
+ * Makes sure the unit's transaction is open (next says whether the
+ * previous unit's last batch opened it) and that the unit is still to do;
+ * *skipped when another runner already did it.
  */
 static int
-begin_unit(struct engine *e, const struct unit *u, enum direction d, bool *skipped)
+begin_unit(struct engine *e, const struct unit *u, enum direction d, enum opened next,
+		   bool *skipped)
 {
-	struct history h = {0};
-	int rc = engine_begin_locked(e, false, u->version, &h);
+	bool recorded = next == OPENED_RECORDED;
+	int rc = 0;
 
-	*skipped = rc == 0 && (h.n > 0) != (d == DIR_DOWN);
-	history_free(&h);
+	if (next == OPENED_NOT)
+		rc = engine_begin_unit(e, u->version, &recorded);
+	*skipped = rc == 0 && done_already(recorded, d);
 	if (*skipped)
 		engine_rollback(e->db);
 	return rc;
@@ -440,17 +459,19 @@ begin_unit(struct engine *e, const struct unit *u, enum direction d, bool *skipp
 static int
 run_each(struct engine *e, const struct unit *const *units, size_t n, enum direction d)
 {
+	/* the planning transaction is the first unit's, and it is to do */
+	enum opened next = d == DIR_UP ? OPENED_UNRECORDED : OPENED_RECORDED;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 	{
 		bool skipped = false;
-		int rc = 0;
+		int rc = begin_unit(e, units[i], d, next, &skipped);
 
-		if (i > 0)
-			rc = begin_unit(e, units[i], d, &skipped);
+		next = OPENED_NOT;
 		if (rc == 0 && !skipped)
-			rc = run_unit(e, units[i], d, i == n - 1, &skipped);
+			rc = run_unit(e, units[i], d, i == n - 1, i + 1 < n ? units[i + 1] : NULL, &skipped,
+						  &next);
 		if (rc != 0)
 		{
 			flush_commits(e);
@@ -582,7 +603,7 @@ begin_and_wait(struct engine *e, struct history *h, struct plan_status *st)
 	{
 		size_t i;
 		bool waiting = false;
-		int rc = engine_begin_locked(e, true, 0, h);
+		int rc = engine_begin_locked(e, h);
 
 		if (rc != 0)
 			return rc;

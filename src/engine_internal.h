@@ -7,26 +7,42 @@
 #include "engine.h"
 
 /*
- * Every transaction the engine opens sets this transaction-local marker
- * (after the lock, before reading the history); ENGINE_TXN_CHECK_SQL fails
- * with SQLSTATE MG001 once the transaction it was set in has ended, as
- * when a unit sent COMMIT through EXECUTE IMMEDIATE and ecpglib then
- * opened a new transaction for its next statement.
+ * Fails once the transaction in which history_sql_begin set
+ * HISTORY_TXN_MARK has ended, as when a unit sent COMMIT through EXECUTE
+ * IMMEDIATE and ecpglib then opened a new transaction for its next
+ * statement.  Plain SQL rather than a DO block, which PL/pgSQL would
+ * compile on every call: the text cannot be cast to integer, and the
+ * stable concat() keeps the planner from failing on it in advance.  Ends
+ * without ";" so that the commit batch can add columns.
  */
-#define ENGINE_TXN_MARK_SQL "SET LOCAL migrate.unit_txn = on;\n"
-#define ENGINE_TXN_CHECK_SQL                                                      \
-	"DO $$BEGIN IF pg_catalog.current_setting('migrate.unit_txn', true) "         \
-	"IS DISTINCT FROM 'on' THEN RAISE EXCEPTION USING ERRCODE = 'MG001', "        \
-	"MESSAGE = 'the transaction that the runner opened for the unit has ended'; " \
-	"END IF; END$$;\n"
-#define ENGINE_TXN_ENDED_SQLSTATE "MG001"
+#define ENGINE_TXN_ENDED_TEXT "the transaction that the runner opened for the unit has ended"
+#define ENGINE_TXN_CHECK_SQL                                                                   \
+	"SELECT CASE WHEN pg_catalog.current_setting('" HISTORY_TXN_MARK "', true) = 'on' THEN 0 " \
+	"ELSE pg_catalog.concat('" ENGINE_TXN_ENDED_TEXT "', "                                     \
+	"pg_catalog.current_setting('" HISTORY_TXN_MARK "', true))::integer END"
+
+/* Whether err is ENGINE_TXN_CHECK_SQL failing. */
+bool engine_txn_ended(const struct db_error *err);
 
 long engine_now_ms(void);
 void engine_sleep_ms(long ms);
 void engine_lock_backoff(int attempt);
 void engine_rollback(struct db *db);
 int engine_report_db_failure(struct engine *e, const char *what, const struct db_error *err);
-int engine_begin_locked(struct engine *e, bool all, long long version, struct history *h);
+
+/*
+ * Opens a transaction holding the lock, creates the history table when
+ * missing and reads every row into *h.  Retries lock timeouts; returns 0
+ * or an exit code.
+ */
+int engine_begin_locked(struct engine *e, struct history *h);
+
+/*
+ * Opens a transaction holding the lock and sets *recorded to whether
+ * version has a history row.  Retries lock timeouts; returns 0 or an exit
+ * code.
+ */
+int engine_begin_unit(struct engine *e, long long version, bool *recorded);
 
 /*
  * Appends COMMIT to sql and sends it all in one round trip.  Returns 0, or
@@ -36,5 +52,20 @@ int engine_begin_locked(struct engine *e, bool all, long long version, struct hi
  * and the caller reports.
  */
 int engine_commit_batch(struct engine *e, struct buf *sql, const char *what, bool *txn_ended);
+
+/* Whether engine_commit_and_open opened the next transaction, and what it read. */
+enum opened
+{
+	OPENED_NOT, /* not opened (the caller opens it, with engine_begin_unit) */
+	OPENED_UNRECORDED, /* open and locked; the version has no history row */
+	OPENED_RECORDED /* open and locked; the version has a history row */
+};
+
+/*
+ * engine_commit_batch, and in the same round trip the opening of version's
+ * transaction, as engine_begin_unit would; *next says how that went.
+ */
+int engine_commit_and_open(struct engine *e, struct buf *sql, const char *what, bool *txn_ended,
+						   long long version, enum opened *next);
 
 #endif
