@@ -22,12 +22,13 @@ static const struct command commands[] = {
 	 "      --single-transaction   apply every selected unit in one transaction\n"
 	 "      --out-of-order         apply pending versions below the highest applied one\n"},
 	{"down", cmd_down, CMD_NEEDS_CONFIG | CMD_PROTECTED,
-	 "down [--step N | --to V | --all] [--dry-run]",
+	 "down [--step N | --to V | --all] [--dry-run] [--single-transaction]",
 	 "roll back applied units, newest first (default: one)",
 	 "      --step N               roll back the newest N units\n"
 	 "      --to V                 roll back every unit above version V\n"
 	 "      --all                  roll back every applied unit\n"
-	 "      --dry-run              run the down steps in one transaction, report, roll back\n"},
+	 "      --dry-run              run the down steps in one transaction, report, roll back\n"
+	 "      --single-transaction   roll back every selected unit in one transaction\n"},
 	{"redo", cmd_redo, CMD_NEEDS_CONFIG | CMD_PROTECTED, "redo [--step N]",
 	 "roll back then re-apply the newest N units (default 1)",
 	 "      --step N               redo the newest N units\n"},

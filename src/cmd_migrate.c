@@ -18,6 +18,23 @@ parse_version_arg(const char *opt, const char *text, long long *v)
 	return 0;
 }
 
+/*
+ * Handles getopt's answer c when it is an option that up and down share
+ * (--dry-run, --single-transaction) or an unknown one.  Returns 0, or 2
+ * after a usage error.
+ */
+static int
+shared_option(int c, const char *cmd, char **argv, bool *dry_run, bool *single_transaction)
+{
+	if (c == 'n')
+		*dry_run = true;
+	if (c == '1')
+		*single_transaction = true;
+	if (c == '?')
+		return cli_usage_error("unknown or incomplete option \"%s\" for %s", argv[optind - 1], cmd);
+	return 0;
+}
+
 static int
 finish(struct engine *e, int rc)
 {
@@ -46,14 +63,10 @@ cmd_up(struct cli *cli, int argc, char **argv)
 			return 2;
 		if (c == 's' && cli_parse_count("--step", optarg, &o.step) != 0)
 			return 2;
-		if (c == 'n')
-			dry_run = true;
-		if (c == '1')
-			o.single_transaction = true;
 		if (c == 'o')
 			o.out_of_order = true;
-		if (c == '?')
-			return cli_usage_error("unknown or incomplete option \"%s\" for up", argv[optind - 1]);
+		if (shared_option(c, "up", argv, &dry_run, &o.single_transaction) != 0)
+			return 2;
 	}
 	if (optind < argc)
 		return cli_usage_error("unexpected argument \"%s\" for up", argv[optind]);
@@ -71,8 +84,9 @@ cmd_down(struct cli *cli, int argc, char **argv)
 											 {"step", required_argument, NULL, 's'},
 											 {"all", no_argument, NULL, 'a'},
 											 {"dry-run", no_argument, NULL, 'n'},
+											 {"single-transaction", no_argument, NULL, '1'},
 											 {NULL, 0, NULL, 0}};
-	struct down_options o = {-1, 0, false};
+	struct down_options o = {.to = -1};
 	bool dry_run = false;
 	int given = 0;
 	struct engine e;
@@ -89,11 +103,8 @@ cmd_down(struct cli *cli, int argc, char **argv)
 			return 2;
 		if (c == 'a')
 			given++, o.all = true;
-		if (c == 'n')
-			dry_run = true;
-		if (c == '?')
-			return cli_usage_error("unknown or incomplete option \"%s\" for down",
-								   argv[optind - 1]);
+		if (shared_option(c, "down", argv, &dry_run, &o.single_transaction) != 0)
+			return 2;
 	}
 	if (optind < argc)
 		return cli_usage_error("unexpected argument \"%s\" for down", argv[optind]);
@@ -112,7 +123,7 @@ cmd_redo(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {{"step", required_argument, NULL, 's'},
 											 {NULL, 0, NULL, 0}};
-	struct down_options d = {-1, 1, false};
+	struct down_options d = {.to = -1, .step = 1};
 	struct up_options u = {0};
 	struct history h = {0};
 	struct plan_status st = {0};

@@ -202,7 +202,7 @@ select_units(struct engine *e, const struct plan_status *st, bool all, const str
 	*n = 0;
 	if (all)
 	{
-		struct down_options o = {0, 0, true};
+		struct down_options o = {.to = 0, .all = true};
 		const struct plan_entry **down = xcalloc(st->n + 1, sizeof(*down));
 		struct buf why;
 		size_t nd = 0;

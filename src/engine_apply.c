@@ -703,8 +703,8 @@ engine_down(struct engine *e, const struct down_options *o, bool dry_run)
 		units[i] = entries[i]->unit;
 	if (rc == 0 && n == 0)
 		engine_rollback(e->db);
-	else if (rc == 0 && dry_run)
-		rc = run_together(e, units, n, DIR_DOWN, true);
+	else if (rc == 0 && (dry_run || o->single_transaction))
+		rc = run_together(e, units, n, DIR_DOWN, dry_run);
 	else if (rc == 0)
 		rc = run_each(e, units, n, DIR_DOWN);
 	buf_free(&why);

@@ -94,6 +94,13 @@ why_add(struct buf *why, const char *what, const struct plan_entry *e)
 	buf_printf(why, "%s%s %04lld %s", why->len ? "; " : "", what, e->version, e->name);
 }
 
+/* NULL (a version unknown to the binary) is not a no-transaction unit. */
+static bool
+no_transaction(const struct unit *u)
+{
+	return u != NULL && (u->def->flags & MIGRATE_NO_TRANSACTION) != 0;
+}
+
 /* Refusals that apply to both directions: modified units, dead running rows. */
 static void
 check_integrity(const struct plan_status *st, bool *wait_for_running, struct buf *why)
@@ -136,7 +143,7 @@ plan_up(const struct plan_status *st, const struct up_options *o, const struct u
 			break;
 		if (e->state == UNIT_OUT_OF_ORDER && !o->out_of_order)
 			why_add(why, "pending below the highest applied version (use --out-of-order):", e);
-		if (o->single_transaction && (e->unit->def->flags & MIGRATE_NO_TRANSACTION))
+		if (o->single_transaction && no_transaction(e->unit))
 			why_add(why, "no-transaction unit cannot run in --single-transaction:", e);
 		out[(*n)++] = e->unit;
 	}
@@ -167,6 +174,8 @@ plan_down(const struct plan_status *st, const struct down_options *o, const stru
 		else if (e->unit != NULL &&
 				 ((e->unit->def->flags & MIGRATE_IRREVERSIBLE) || e->unit->def->down == NULL))
 			why_add(why, "irreversible:", e);
+		if (o->single_transaction && no_transaction(e->unit))
+			why_add(why, "no-transaction unit cannot run in --single-transaction:", e);
 		out[(*n)++] = e;
 	}
 	return why->len ? 6 : 0;

@@ -60,6 +60,7 @@ struct down_options
 	long long to; /* roll back versions above it; -1: not given */
 	long step; /* default 1 */
 	bool all;
+	bool single_transaction;
 };
 
 /*
@@ -76,7 +77,8 @@ int plan_up(const struct plan_status *st, const struct up_options *o, const stru
 /*
  * Chooses the applied units to roll back, newest first.  Returns 0 with
  * *n set, or 6 with *why naming what refuses it (modified, unknown or
- * irreversible units on the way, running rows).
+ * irreversible units on the way, running rows, a no-transaction unit in
+ * --single-transaction).
  */
 int plan_down(const struct plan_status *st, const struct down_options *o,
 			  const struct plan_entry **out, size_t *n, struct buf *why)

@@ -13,11 +13,15 @@ for cmd in up down redo status version new baseline verify repair schema create-
 	command_checks_all 0 "Usage:.*migrate \\[OPTIONS\\] $cmd" '^$' "$cmd --help prints the command's usage" -- "$MIGRATE_BIN" "$cmd" --help
 done
 command_checks_all 0 'Command options:.*--single-transaction' '^$' "help up lists up's options" -- "$MIGRATE_BIN" help up
+command_checks_all 0 'down \[--step N \| --to V \| --all\] \[--dry-run\] \[--single-transaction\].*Command options:.*--single-transaction +roll back every selected unit in one transaction' '^$' \
+	"help down lists down's options, --single-transaction included" -- "$MIGRATE_BIN" help down
 command_checks_all 2 '^$' 'unknown command "nope"' "help of an unknown command exits 2" -- "$MIGRATE_BIN" help nope
 command_checks_all 2 '^$' 'option -d needs a value' "a global option without its value exits 2" -- "$MIGRATE_BIN" status -d
 for cmd in up down redo status; do
 	command_checks_all 2 '^$' 'Try "migrate --help"' "$cmd with an unknown option exits 2" -- "$MIGRATE_BIN" "$cmd" --no-such-option
 done
+command_checks_all 2 '^$' 'unknown or incomplete option "--no-such-option" for down' \
+	"the unknown option's error names the command" -- "$MIGRATE_BIN" down --no-such-option
 command_checks_all 2 '^$' 'invalid value "x" for --step' "--step with a non-number exits 2" -- "$MIGRATE_BIN" up --step x
 
 unset DATABASE_URL

@@ -136,7 +136,7 @@ test_down(void)
 	struct history h;
 	struct plan_status st;
 	const struct plan_entry *out[8];
-	struct down_options o = {-1, 1, false};
+	struct down_options o = {.to = -1, .step = 1};
 	struct buf why;
 	size_t n;
 	const long long v[] = {1, 2, 3, 4};
@@ -165,6 +165,33 @@ test_down(void)
 	buf_free(&why);
 }
 
+static void
+test_down_single_transaction(void)
+{
+	struct history h;
+	struct plan_status st;
+	const struct plan_entry *out[8];
+	struct down_options o = {.to = 2, .single_transaction = true};
+	struct buf why;
+	size_t n;
+	const long long v[] = {1, 2, 3, 5};
+	const char *const c[] = {"c1", "c2", "c3", "c5"};
+	const char *const s[] = {"applied", "applied", "applied", "applied"};
+
+	buf_init(&why);
+	set_rows(&h, v, c, s, 4);
+	plan_status_build(units, NUNITS, &h, &st);
+	cmp_ok(plan_down(&st, &o, out, &n, &why), ==, 6,
+		   "down --single-transaction refuses a no-transaction unit");
+	ok(strstr(why.data, "--single-transaction: 0005 five") != NULL,
+	   "the refusal names the unit (%s)", why.data);
+	buf_reset(&why);
+	o.single_transaction = false;
+	ok(plan_down(&st, &o, out, &n, &why) == 0 && n == 2, "without it the same range plans");
+	plan_status_free(&st);
+	buf_free(&why);
+}
+
 int
 main(void)
 {
@@ -172,5 +199,6 @@ main(void)
 	test_up();
 	test_up_out_of_order();
 	test_down();
+	test_down_single_transaction();
 	return done_testing();
 }
