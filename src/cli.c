@@ -32,10 +32,12 @@ static const struct command commands[] = {
 	{"redo", cmd_redo, CMD_NEEDS_CONFIG | CMD_PROTECTED, "redo [--step N]",
 	 "roll back then re-apply the newest N units (default 1)",
 	 "      --step N               redo the newest N units\n"},
-	{"status", cmd_status, CMD_NEEDS_CONFIG, "status [--check]",
+	{"status", cmd_status, CMD_NEEDS_CONFIG, "status [--check] [--no-drift]",
 	 "show every unit and history row, then schema drift",
 	 "      --check                exit 6 if a unit is modified, unknown or running,\n"
-	 "                             else 3 if any is pending or the schema drifted\n"},
+	 "                             else 3 if any is pending or the schema drifted\n"
+	 "      --no-drift             skip the fingerprint (most of the time on a large\n"
+	 "                             schema): drift is not checked, null in JSON\n"},
 	{"version", cmd_version, CMD_NEEDS_CONFIG, "version",
 	 "print the highest applied version (0 when none)", ""},
 	{"new", cmd_new, CMD_NEEDS_CONFIG, "new NAME [--seq]",

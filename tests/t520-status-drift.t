@@ -23,6 +23,7 @@ is "$RC" "0" "down rolls back one unit"
 live=$("$MIGRATE_BIN" schema | sha256sum | cut -c1-64)
 is "$(hash_of 4)" "$live" "down stores the new fingerprint in the newest remaining row"
 command_checks_all 3 'no drift' '^$' "status --check exits 3 for the pending unit, without drift" -- "$MIGRATE_BIN" status --check
+command_checks_all 3 'drift not checked' '^$' "status --check --no-drift still exits 3 for the pending unit" -- "$MIGRATE_BIN" status --check --no-drift
 run_migrate up
 is "$RC" "0" "up re-applies the unit"
 
@@ -32,6 +33,15 @@ command_checks_all 3 'drift' '^$' "status --check exits 3 on drift" -- "$MIGRATE
 run_migrate status --json
 is "$(json_field "$OUT" drift)" "true" "status --json says drift: true"
 isnt "$(json_field "$OUT" live_hash)" "$(json_field "$OUT" recorded_hash)" "the live and recorded hashes differ"
+
+# --no-drift skips the fingerprint: the drift above goes unseen, on purpose.
+command_checks_all 0 'drift not checked \(--no-drift\)' '^$' "status --no-drift says drift was not checked" -- "$MIGRATE_BIN" status --no-drift
+command_checks_all 0 '0005 +create_game_rooms +applied' '^$' "status --check --no-drift exits 0: nothing pending, drift not checked" -- "$MIGRATE_BIN" status --check --no-drift
+run_migrate status --json --no-drift
+is "$RC" "0" "status --json --no-drift exits 0"
+is "$(json_field "$OUT" drift)" "null" "status --json --no-drift gives drift null"
+is "$(json_field "$OUT" live_hash)" "null" "and no live hash"
+isnt "$(json_field "$OUT" recorded_hash)" "null" "but still the recorded hash"
 
 psql_val "$db" "ALTER TABLE users DROP COLUMN nickname" >/dev/null
 command_checks_all 0 'no drift' '^$' "undoing the change by hand ends the drift" -- "$MIGRATE_BIN" status --check
