@@ -107,4 +107,31 @@ command_checks_all 4 '' 'the migration lock or a table lock was not granted with
 wait_bg slow
 is "$RC" 0 "the first runner completes"
 
+# The batch that commits a unit also opens the next unit's transaction.
+# When that opening waits out lock_timeout (another session took the
+# migration lock the moment the COMMIT released it), the unit stays
+# committed and the next opening is retried as usual.
+odb=$(fresh_db locks_open) || BAIL_OUT "cannot create a database"
+psql_val postgres "ALTER DATABASE \"$odb\" SET migrate_test.delay = '2'"
+run_bg opener env MIGRATE_LOCK_RETRIES=10 "$sbin" -d "$(db_url "$odb")" --lock-timeout 300ms -v up
+ok "a runner is inside the slow unit 0002" wait_query "$odb" '%pg_sleep%'
+key=$(psql_val "$odb" "SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks
+	WHERE locktype = 'advisory' AND objsubid = 1 AND granted")
+like "$key" '^-?[0-9]+$' "the runner holds the migration lock (key $key)"
+run_bg taker psql -XAtq -d "$odb" -c "SELECT 'got', pg_advisory_lock($key)" -c "SELECT pg_sleep(1.5)" \
+	-c "SELECT pg_advisory_unlock($key)"
+ok "another session queues for the migration lock" wait_query "$odb" '%pg_advisory_lock(%'
+wait_bg opener
+is "$RC" 0 "the runner completes"
+like "$ERR$OUT" 'opening the next transaction failed .*lock timeout.*; opening it again' \
+	"its commit batch committed unit 0002, then could not open 0003's transaction within lock_timeout"
+like "$OUT" 'up +0002 slow_step +ok' "unit 0002 is reported applied"
+like "$OUT" 'up +0003 create_third +ok' "and 0003 after the retried opening"
+is "$(psql_val "$odb" "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")" \
+	"1,2,3" "each unit has its history row, once"
+is "$(psql_val "$odb" "SELECT count(*) FROM slow_second")" 1 "unit 0002's step ran once"
+wait_bg taker
+is "$RC" 0 "the other session got the lock and let it go"
+like "$OUT" 'got' "while the runner waited"
+
 done_testing
