@@ -9,6 +9,17 @@
 tables() { psql_val "$1" "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> 'schema_migrations'"; }
 versions() { psql_val "$1" "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"; }
 
+# applied BIN DBNAME WHAT: a fresh database with every unit of BIN applied;
+# sets db, url and before (its db_state).
+applied()
+{
+	db=$(fresh_db "$2") || BAIL_OUT "cannot create a database"
+	url=$(db_url "$db")
+	run_cmd "$1" -d "$url" up
+	is "$RC" 0 "up applies $3"
+	before=$(db_state "$db")
+}
+
 # ------------------------------------------------------- the Red7 units
 db=$(fresh_db downsingle) || BAIL_OUT "cannot create a database"
 url=$(db_url "$db")
@@ -49,11 +60,7 @@ command_checks_all 0 'nothing to do' '^$' "down --single-transaction with nothin
 
 # ------------------------------ a down step that fails: one transaction
 bin=$(set_bin down_together)
-db=$(fresh_db downsingle_fail) || BAIL_OUT "cannot create a database"
-url=$(db_url "$db")
-run_cmd "$bin" -d "$url" up
-is "$RC" 0 "up applies the four units"
-before=$(db_state "$db")
+applied "$bin" downsingle_fail "the four units"
 command_checks_all 1 '' 'unit 0003_down_breaks failed \(down step\); it was rolled back' \
 	"down --all --single-transaction fails with exit 1 on 0003's down step" \
 	-- "$bin" -d "$url" down --all --single-transaction
@@ -72,11 +79,7 @@ is "$(versions "$db")" "1,2,3" "there 0004's rollback was committed on its own"
 
 # ------------------------------------------------ a no-transaction unit
 nbin=$(set_bin guard_notxn)
-db=$(fresh_db downsingle_notxn) || BAIL_OUT "cannot create a database"
-url=$(db_url "$db")
-run_cmd "$nbin" -d "$url" up
-is "$RC" 0 "up applies the units with a no-transaction one"
-before=$(db_state "$db")
+applied "$nbin" downsingle_notxn "the units with a no-transaction one"
 command_checks_all 6 '' 'refusing to run down: no-transaction unit cannot run in --single-transaction: 0002 index_items_concurrently' \
 	"down --all --single-transaction refuses a selection with a no-transaction unit" \
 	-- "$nbin" -d "$url" down --all --single-transaction
