@@ -34,6 +34,16 @@ int schema_describe(PGconn *conn, const char *history_table, struct buf *out, ch
 	__attribute__((warn_unused_result));
 
 /*
+ * Writes into hex the lower-case hex SHA-256 of the text that
+ * schema_describe would append, and a NUL, computed by the server (one
+ * statement, as schema_describe): only 64 characters cross the wire and
+ * the client's memory does not grow with the schema.  Returns 0, or -1
+ * with a one-line reason in *err (the caller frees it).
+ */
+int schema_fingerprint(PGconn *conn, const char *history_table, char hex[65], char **err)
+	__attribute__((warn_unused_result));
+
+/*
  * Writes the lower-case hex SHA-256 of text[0..len) and a NUL into hex,
  * using libcrypto (OpenSSL EVP).  Aborts the process if libcrypto fails,
  * as allocation failure does.

@@ -316,28 +316,26 @@ engine_txn_ended(const struct db_error *err)
 int
 engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
 {
-	struct buf own;
-	struct buf *t = text != NULL ? text : &own;
 	char *err = NULL;
+	int rc;
 
+	/* without the text, the server hashes it: 64 bytes, not the whole text */
 	if (text == NULL)
-		buf_init(&own);
-	if (schema_describe(e->db->conn, e->ht.plain, t, &err) != 0)
+		rc = schema_fingerprint(e->db->conn, e->ht.plain, hex, &err);
+	else
+		rc = schema_describe(e->db->conn, e->ht.plain, text, &err);
+	if (rc != 0)
 	{
 		struct db_error de = {0};
-		int rc;
 
 		db_error_from_text(&de, "", err);
 		rc = engine_report_db_failure(e, "describing the schema", &de);
 		db_error_clear(&de);
 		free(err);
-		if (text == NULL)
-			buf_free(&own);
 		return rc;
 	}
-	schema_hash_hex(t->data, t->len, hex);
-	if (text == NULL)
-		buf_free(&own);
+	if (text != NULL)
+		schema_hash_hex(text->data, text->len, hex);
 	return 0;
 }
 
