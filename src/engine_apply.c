@@ -351,6 +351,7 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d, b
 		db_error_clear(&f.err);
 		return rc;
 	}
+	/* the row is this runner's own 'running' row: the lock is what matters */
 	rc = engine_begin_unit(e, u->version, &recorded);
 	if (rc != 0)
 		return rc;
@@ -382,6 +383,26 @@ done_already(bool recorded, enum direction d)
 }
 
 /*
+ * Makes sure the unit's transaction is open (next says whether the
+ * previous unit's last batch opened it) and that the unit is still to do;
+ * *skipped when another runner already did it.
+ */
+static int
+begin_unit(struct engine *e, const struct unit *u, enum direction d, enum opened next,
+		   bool *skipped)
+{
+	bool recorded = next == OPENED_RECORDED;
+	int rc = 0;
+
+	if (next == OPENED_NOT)
+		rc = engine_begin_unit(e, u->version, &recorded);
+	*skipped = rc == 0 && done_already(recorded, d);
+	if (*skipped)
+		engine_rollback(e->db);
+	return rc;
+}
+
+/*
  * Applies (or rolls back) one unit in the transaction already open and
  * locked, retrying lock timeouts.  *skipped is set when a re-read shows
  * another runner did it first.  On success with a next unit, *next says
@@ -400,7 +421,6 @@ run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
 	for (attempt = 0;; attempt++)
 	{
 		struct step_failure f;
-		bool recorded = false;
 		long duration;
 		int rc;
 
@@ -424,35 +444,10 @@ run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
 		db_error_clear(&f.err);
 		log_debug("unit %lld waited longer than lock_timeout; retrying", u->version);
 		engine_lock_backoff(attempt);
-		rc = engine_begin_unit(e, u->version, &recorded);
-		if (rc == 0 && done_already(recorded, d))
-		{
-			*skipped = true;
-			engine_rollback(e->db);
-		}
+		rc = begin_unit(e, u, d, OPENED_NOT, skipped);
 		if (rc != 0 || *skipped)
 			return rc;
 	}
-}
-
-/*
- * Makes sure the unit's transaction is open (next says whether the
- * previous unit's last batch opened it) and that the unit is still to do;
- * *skipped when another runner already did it.
- */
-static int
-begin_unit(struct engine *e, const struct unit *u, enum direction d, enum opened next,
-		   bool *skipped)
-{
-	bool recorded = next == OPENED_RECORDED;
-	int rc = 0;
-
-	if (next == OPENED_NOT)
-		rc = engine_begin_unit(e, u->version, &recorded);
-	*skipped = rc == 0 && done_already(recorded, d);
-	if (*skipped)
-		engine_rollback(e->db);
-	return rc;
 }
 
 /* Runs the selected units one transaction each; the first is open already. */
