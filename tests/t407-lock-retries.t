@@ -15,13 +15,13 @@ is "$RC" 0 "up --to 10 creates the accounts table"
 psql_val "$db" "INSERT INTO accounts (login) SELECT 'player' || g FROM generate_series(1, 100) g;
 	CREATE TABLE lobby (id int); INSERT INTO lobby SELECT generate_series(1, 100)"
 
-# wait_query DB PATTERN: wait until a session runs a query like PATTERN.
+# wait_query DB PATTERN: wait until a session on DB runs a query like PATTERN.
 wait_query()
 {
 	local i
 	for ((i = 0; i < 100; i++)); do
 		[ "$(psql_val "$1" "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '$2'
-			AND pid <> pg_backend_pid()")" -gt 0 ] && return 0
+			AND pid <> pg_backend_pid() AND datname = current_database()")" -gt 0 ] && return 0
 		sleep 0.05
 	done
 	return 1
@@ -116,7 +116,8 @@ psql_val postgres "ALTER DATABASE \"$odb\" SET migrate_test.delay = '2'"
 run_bg opener env MIGRATE_LOCK_RETRIES=10 "$sbin" -d "$(db_url "$odb")" --lock-timeout 300ms -v up
 ok "a runner is inside the slow unit 0002" wait_query "$odb" '%pg_sleep%'
 key=$(psql_val "$odb" "SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks
-	WHERE locktype = 'advisory' AND objsubid = 1 AND granted")
+	WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
 like "$key" '^-?[0-9]+$' "the runner holds the migration lock (key $key)"
 run_bg taker psql -XAtq -d "$odb" -c "SELECT 'got', pg_advisory_lock($key)" -c "SELECT pg_sleep(1.5)" \
 	-c "SELECT pg_advisory_unlock($key)"
