@@ -121,24 +121,45 @@ buf_append_char(struct buf *b, char c)
 }
 
 void
-buf_printf(struct buf *b, const char *fmt, ...)
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list copy;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
+	va_copy(copy, ap);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, copy);
+	va_end(copy);
 	if (n < 0)
 		return;
 	if ((size_t) n >= b->cap - b->len)
 	{
 		buf_reserve(b, (size_t) n);
-		va_start(ap, fmt);
 		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
 	}
 	b->len += (size_t) n;
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	struct buf b;
+	char *s;
+
+	buf_init(&b);
+	buf_vprintf(&b, fmt, ap);
+	s = buf_detach(&b);
+	buf_free(&b); /* buf_detach leaves a fresh empty buffer */
+	return s;
 }
 
 char *

@@ -4,6 +4,7 @@
 #ifndef MIGRATE_BUF_H
 #define MIGRATE_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf
@@ -23,9 +24,12 @@ void buf_append(struct buf *b, const char *s);
 void buf_append_len(struct buf *b, const char *s, size_t n);
 void buf_append_char(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hands the string to the caller (free() it) and leaves b empty. */
 char *buf_detach(struct buf *b) __attribute__((warn_unused_result));
 
+/* The formatted string, malloc'd (free() it); aborts on allocation failure. */
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* strdup() that aborts on allocation failure; NULL gives NULL. */
 char *xstrdup(const char *s);
 /* malloc/calloc/realloc that abort on allocation failure. */

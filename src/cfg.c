@@ -157,23 +157,6 @@ cfg_clear_environment(void)
 
 /* ------------------------------------------------------------ messages */
 
-static char *
-vformat(const char *fmt, va_list ap)
-{
-	va_list copy;
-	int n;
-	char *s;
-
-	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	s = xmalloc(n > 0 ? (size_t) n + 1 : 1);
-	s[0] = '\0';
-	if (n > 0)
-		vsnprintf(s, (size_t) n + 1, fmt, ap);
-	return s;
-}
-
 /* Reports at the value's place in the file, or plainly.  Returns -1. */
 static int
 cfg_fail(const struct cfg_loader *ld, const struct cfg_value *v, const char *fmt, ...)
@@ -182,7 +165,7 @@ cfg_fail(const struct cfg_loader *ld, const struct cfg_value *v, const char *fmt
 	char *msg;
 
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (v != NULL && v->node != NULL)
 		cy_report(&ld->src, v->node->line, v->node->column, "%s", msg);
@@ -505,7 +488,7 @@ node_fail(const struct cfg_loader *ld, const struct cy_node *node, const char *f
 	char *msg;
 
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	cy_report(&ld->src, node->line, node->column, "%s", msg);
 	free(msg);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "expand.h"
 #include "log.h"
 
 /* One line being read: [p, end) with the value collected in value. */
@@ -30,18 +31,6 @@ static bool
 is_blank(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static bool
-is_name_start(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static bool
-is_name_char(char c)
-{
-	return is_name_start(c) || (c >= '0' && c <= '9');
 }
 
 static void
@@ -155,13 +144,13 @@ read_name(struct dotenv_line *ln, char **name)
 		skip_blanks(ln);
 	}
 	n = ln->p;
-	if (ln->p >= ln->end || !is_name_start(*ln->p))
+	if (ln->p >= ln->end || !expand_is_name_start(*ln->p))
 	{
 		ln->error =
 			"expected NAME=VALUE, NAME being a letter or \"_\" then letters, digits or \"_\"";
 		return false;
 	}
-	while (ln->p < ln->end && is_name_char(*ln->p))
+	while (ln->p < ln->end && expand_is_name_char(*ln->p))
 		ln->p++;
 	*name = xmalloc((size_t) (ln->p - n) + 1);
 	memcpy(*name, n, (size_t) (ln->p - n));

@@ -33,36 +33,27 @@ static const char *expand_seq(struct expander *ex, const char *p, bool in_defaul
 static const char *expand_fail(struct expander *ex, const char *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static bool
-is_name_start(char c)
+bool
+expand_is_name_start(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 
-static bool
-is_name_char(char c)
+bool
+expand_is_name_char(char c)
 {
-	return is_name_start(c) || (c >= '0' && c <= '9');
+	return expand_is_name_start(c) || (c >= '0' && c <= '9');
 }
 
 static const char *
 expand_fail(struct expander *ex, const char *at, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
-	char *msg;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	msg = xmalloc(n > 0 ? (size_t) n + 1 : 1);
-	msg[0] = '\0';
-	va_start(ap, fmt);
-	if (n > 0)
-		vsnprintf(msg, (size_t) n + 1, fmt, ap);
+	ex->err->message = xvasprintf(fmt, ap);
 	va_end(ap);
 	ex->err->offset = (size_t) (at - ex->text);
-	ex->err->message = msg;
 	return NULL;
 }
 
@@ -117,11 +108,11 @@ expand_braced(struct expander *ex, const char *dollar, bool emit)
 	char *name;
 	bool good = true;
 
-	if (!is_name_start(*p))
+	if (!expand_is_name_start(*p))
 		return expand_fail(ex, dollar,
 						   *p == '}' ? "empty variable name in \"${}\""
 									 : "\"${\" must be followed by a variable name");
-	while (is_name_char(*end))
+	while (expand_is_name_char(*end))
 		end++;
 	name = xmalloc((size_t) (end - p) + 1);
 	memcpy(name, p, (size_t) (end - p));
@@ -157,9 +148,9 @@ expand_dollar(struct expander *ex, const char *p, bool emit)
 	}
 	if (p[1] == '{')
 		return expand_braced(ex, p, emit);
-	if (is_name_start(p[1]))
+	if (expand_is_name_start(p[1]))
 	{
-		for (end = p + 1; is_name_char(*end); end++)
+		for (end = p + 1; expand_is_name_char(*end); end++)
 			;
 		return expand_fail(ex, p,
 						   "\"$%.*s\" needs braces: write ${%.*s}, or $$ for a literal \"$\"",

@@ -4,6 +4,7 @@
 #ifndef MIGRATE_EXPAND_H
 #define MIGRATE_EXPAND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -40,5 +41,12 @@ void expand_error_free(struct expand_error *err);
 
 /* Whether text holds a "$" at all, that is, whether expansion may change it. */
 int expand_needed(const char *text);
+
+/*
+ * A variable name, in ${NAME} and in .env files alike:
+ * [A-Za-z_][A-Za-z0-9_]*.
+ */
+bool expand_is_name_start(char c);
+bool expand_is_name_char(char c);
 
 #endif
