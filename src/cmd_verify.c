@@ -1,8 +1,7 @@
 /*
- * cmd_verify.c: the round-trip test of SPEC section 6.  Inside one
- * transaction that is always rolled back, each unit is applied, rolled
- * back and applied again; the schema before its up and after its down
- * must be the same, byte for byte of the canonical description.
+ * cmd_verify.c: the verify command (SPEC section 6): options, one line or
+ * JSON event per unit's verdict, the summary and the exit code.  The
+ * round trips themselves are the engine's (engine_verify.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,257 +11,127 @@
 #include "buf.h"
 #include "cli.h"
 #include "engine.h"
-#include "engine_internal.h"
+#include "engine_verify.h"
 #include "json.h"
-#include "log.h"
-#include "registry.h"
 #include "report.h"
-#include "step.h"
 
 struct verify_counts
 {
-	int reversible;
-	int irreversible;
-	int skipped;
-	int broken;
+	int n[VERIFY_FAILED + 1]; /* by verdict */
 };
 
-/* Writes the first differing line of a and b, with its number, into *out. */
+/* The diff lines as a JSON array of strings. */
 static void
-first_difference(const char *a, const char *b, struct buf *out)
+append_diff_array(struct buf *b, const char *diff)
 {
-	int line = 1;
+	const char *p = diff;
+	bool first = true;
 
-	for (;;)
+	buf_append(b, "[");
+	while (*p)
 	{
-		size_t la = strcspn(a, "\n");
-		size_t lb = strcspn(b, "\n");
+		size_t len = strcspn(p, "\n");
+		char *line = xmalloc(len + 1);
 
-		if (la != lb || memcmp(a, b, la) != 0 || a[la] == '\0' || b[lb] == '\0')
-			break;
-		a += la + 1;
-		b += lb + 1;
-		line++;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (!first)
+			buf_append(b, ",");
+		json_append_string(b, line);
+		free(line);
+		first = false;
+		p += len;
+		if (*p == '\n')
+			p++;
 	}
-	buf_printf(out, "line %d: before up: %.*s; after down: %.*s", line,
-			   *a ? (int) strcspn(a, "\n") : 5, *a ? a : "(end)", *b ? (int) strcspn(b, "\n") : 5,
-			   *b ? b : "(end)");
+	buf_append(b, "]");
 }
 
 static void
-report_verdict(const struct unit *u, const char *verdict, const char *difference)
+print_json(const struct verify_result *r)
 {
+	struct buf b;
+
+	buf_init(&b);
+	buf_append(&b, "{");
+	json_member_string(&b, "event", "verified");
+	json_member_int(&b, "version", r->unit->version);
+	json_member_string(&b, "name", r->unit->name);
+	json_member_string(&b, "result", verify_verdict_name(r->verdict));
+	if (r->reason != NULL)
+		json_member_string(&b, "reason", r->reason);
+	if (r->diff != NULL)
+	{
+		struct buf d;
+
+		buf_init(&d);
+		append_diff_array(&d, r->diff);
+		json_member_raw(&b, "difference", d.data);
+		json_member_int(&b, "differing_lines", (long long) r->ndiff);
+		buf_free(&d);
+	}
+	buf_append(&b, "}\n");
+	fputs(b.data, stdout);
+	buf_free(&b);
+}
+
+/* Prints each line of text indented under the verdict line. */
+static void
+print_indented(const char *text)
+{
+	const char *p = text;
+
+	while (*p)
+	{
+		size_t len = strcspn(p, "\n");
+
+		printf("       %.*s\n", (int) len, p);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static void
+report_verdict(const struct verify_result *r, void *arg)
+{
+	struct verify_counts *c = arg;
+
+	c->n[r->verdict]++;
 	if (report_json())
 	{
-		struct buf b;
-
-		buf_init(&b);
-		buf_append(&b, "{");
-		json_member_string(&b, "event", "verified");
-		json_member_int(&b, "version", u->version);
-		json_member_string(&b, "name", u->name);
-		json_member_string(&b, "result", verdict);
-		if (difference != NULL)
-			json_member_string(&b, "difference", difference);
-		buf_append(&b, "}\n");
-		fputs(b.data, stdout);
-		buf_free(&b);
+		print_json(r);
 		return;
 	}
-	printf("verify %04lld %-28s %s\n", u->version, u->name, verdict);
-	if (difference != NULL)
-		printf("       %s\n", difference);
-}
-
-/* Runs one step inside the verify transaction; reports a failure. */
-static int
-verify_step(struct engine *e, const struct unit *u, bool up)
-{
-	struct step_failure f;
-	char msg[512];
-	char label[256];
-
-	if (step_run(up ? u->def->up : u->def->down, e->db, &f) == 0)
-		return 0;
-	snprintf(label, sizeof(label), "%04lld_%s", u->version, u->name);
-	snprintf(msg, sizeof(msg), "unit %s failed (%s step) during verify; nothing was changed", label,
-			 up ? "up" : "down");
-	report_error(1, msg, &f.err, label, f.file ? f.file : u->file, f.line);
-	db_error_clear(&f.err);
-	return 1;
-}
-
-/* Runs sql in the verify transaction; reports a failure. */
-static int
-verify_exec(struct engine *e, const char *sql)
-{
-	struct db_error err = {0};
-	int rc = 0;
-
-	if (db_exec(e->db, sql, &err) != 0)
-		rc = engine_report_db_failure(e, "verify", &err);
-	db_error_clear(&err);
-	return rc;
-}
-
-/* Runs the down step; a failure is a verdict, written into *why. */
-static bool
-down_fails(struct engine *e, const struct unit *u, struct buf *why)
-{
-	struct step_failure f;
-
-	if (step_run(u->def->down, e->db, &f) == 0)
-		return false;
-	buf_printf(why, "the down step failed: %s", f.err.message);
-	if (f.err.sqlstate[0])
-		buf_printf(why, " (SQLSTATE %s)", f.err.sqlstate);
-	db_error_clear(&f.err);
-	return true;
+	printf("verify %04lld %-28s %s\n", r->unit->version, r->unit->name,
+		   verify_verdict_name(r->verdict));
+	if (r->reason != NULL)
+		print_indented(r->reason);
+	if (r->diff != NULL)
+		print_indented(r->diff);
 }
 
 /*
- * Compares the schema before up with the schema after down.  Runs in a
- * savepoint that is rolled back afterwards, so that a broken down cannot
- * leave anything for the next unit to trip over.  Returns 0 or an exit
- * code (a failing up, or a failing fingerprint).
+ * The exit code of a finished verify (SPEC 8 and 10): a failed up step
+ * is a unit that failed (1) and comes first, since the units after it
+ * were verified without it; then a broken unit (7).  Untestable units
+ * are not a failure of the history.
  */
 static int
-round_trip(struct engine *e, const struct unit *u, struct verify_counts *c)
+verdict_exit_code(const struct verify_counts *c)
 {
-	struct buf before;
-	struct buf after;
-	struct buf why;
-	char hex[65];
-	int rc;
-
-	buf_init(&before);
-	buf_init(&after);
-	buf_init(&why);
-	rc = verify_exec(e, "SAVEPOINT migrate_verify");
-	if (rc == 0)
-		rc = engine_fingerprint(e, hex, &before);
-	if (rc == 0)
-		rc = verify_step(e, u, true);
-	if (rc == 0 && !down_fails(e, u, &why))
-	{
-		rc = engine_fingerprint(e, hex, &after);
-		if (rc == 0 && strcmp(before.data, after.data) != 0)
-			first_difference(before.data, after.data, &why);
-	}
-	if (rc == 0)
-	{
-		report_verdict(u, why.len ? "broken" : "reversible", why.len ? why.data : NULL);
-		if (why.len)
-			c->broken++;
-		else
-			c->reversible++;
-		rc = verify_exec(e,
-						 "ROLLBACK TO SAVEPOINT migrate_verify; RELEASE SAVEPOINT migrate_verify");
-	}
-	buf_free(&before);
-	buf_free(&after);
-	buf_free(&why);
-	return rc;
-}
-
-/* Checks one unit, then applies it so that the next one sees it. */
-static int
-verify_unit(struct engine *e, const struct unit *u, struct verify_counts *c)
-{
-	int rc = 0;
-
-	if (u->def->flags & MIGRATE_NO_TRANSACTION)
-	{
-		report_verdict(u, "skipped", NULL);
-		c->skipped++;
-		return 0;
-	}
-	if ((u->def->flags & MIGRATE_IRREVERSIBLE) || u->def->down == NULL)
-	{
-		report_verdict(u, "irreversible", NULL);
-		c->irreversible++;
-	}
-	else
-		rc = round_trip(e, u, c);
-	if (rc == 0)
-		rc = verify_step(e, u, true);
-	return rc;
-}
-
-/*
- * With --all, rolls back every applied unit first (newest first), refusing
- * unknown or irreversible ones on the way, and selects every unit.
- */
-static int
-select_units(struct engine *e, const struct plan_status *st, bool all, const struct unit **units,
-			 size_t *n)
-{
-	size_t i;
-
-	*n = 0;
-	if (all)
-	{
-		struct down_options o = {.to = 0, .all = true};
-		const struct plan_entry **down = xcalloc(st->n + 1, sizeof(*down));
-		struct buf why;
-		size_t nd = 0;
-		int rc;
-
-		buf_init(&why);
-		rc = plan_down(st, &o, down, &nd, &why);
-		if (rc != 0)
-			report_error(rc, why.data, NULL, NULL, NULL, 0);
-		for (i = 0; rc == 0 && i < nd; i++)
-			if (!(down[i]->unit->def->flags & MIGRATE_NO_TRANSACTION))
-				rc = verify_step(e, down[i]->unit, false);
-		buf_free(&why);
-		free(down);
-		if (rc != 0)
-			return rc;
-	}
-	for (i = 0; i < st->n; i++)
-	{
-		const struct plan_entry *p = &st->entries[i];
-
-		if (p->unit == NULL)
-			continue;
-		if (all || p->state == UNIT_PENDING || p->state == UNIT_OUT_OF_ORDER)
-			units[(*n)++] = p->unit;
-	}
+	if (c->n[VERIFY_FAILED] > 0)
+		return 1;
+	if (c->n[VERIFY_BROKEN] > 0)
+		return 7;
 	return 0;
-}
-
-static int
-run_verify(struct engine *e, bool all, struct verify_counts *c)
-{
-	struct history h = {0};
-	struct plan_status st = {0};
-	const struct unit **units = xcalloc(registry_count + 1, sizeof(*units));
-	size_t n = 0;
-	size_t i;
-	int rc;
-
-	rc = engine_begin_locked(e, &h);
-	if (rc == 0)
-	{
-		plan_status_build(registry_units, registry_count, &h, &st);
-		rc = select_units(e, &st, all, units, &n);
-	}
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = verify_unit(e, units[i], c);
-	/* verify never changes anything */
-	engine_rollback(e->db);
-	plan_status_free(&st);
-	history_free(&h);
-	free(units);
-	return rc;
 }
 
 int
 cmd_verify(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
-	struct verify_counts c = {0};
+	struct verify_counts c = {{0}};
 	struct engine e;
 	bool all = false;
 	char extra[256];
@@ -288,15 +157,19 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	}
 	rc = engine_open(&e, &cli->cfg);
 	if (rc == 0)
-		rc = run_verify(&e, all, &c);
+		rc = engine_verify(&e, all, report_verdict, &c);
 	engine_close(&e);
-	if (rc == 0 && c.broken > 0)
-		rc = 7;
+	if (rc == 0)
+		rc = verdict_exit_code(&c);
 	if (!cli->json && !cli->quiet)
-		printf("verify: %d reversible, %d irreversible, %d skipped, %d broken\n", c.reversible,
-			   c.irreversible, c.skipped, c.broken);
+		printf("verify: %d reversible, %d irreversible, %d skipped, %d broken, %d untestable, "
+			   "%d failed\n",
+			   c.n[VERIFY_REVERSIBLE], c.n[VERIFY_IRREVERSIBLE], c.n[VERIFY_SKIPPED],
+			   c.n[VERIFY_BROKEN], c.n[VERIFY_UNTESTABLE], c.n[VERIFY_FAILED]);
 	snprintf(extra, sizeof(extra),
-			 "\"reversible\":%d,\"irreversible\":%d,\"skipped_units\":%d,\"broken\":%d",
-			 c.reversible, c.irreversible, c.skipped, c.broken);
+			 "\"reversible\":%d,\"irreversible\":%d,\"skipped_units\":%d,\"broken\":%d,"
+			 "\"untestable\":%d,\"failed\":%d",
+			 c.n[VERIFY_REVERSIBLE], c.n[VERIFY_IRREVERSIBLE], c.n[VERIFY_SKIPPED],
+			 c.n[VERIFY_BROKEN], c.n[VERIFY_UNTESTABLE], c.n[VERIFY_FAILED]);
 	return report_finish(rc, extra);
 }

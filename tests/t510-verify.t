@@ -14,19 +14,23 @@ snapshot() {
 before=$(snapshot)
 command_checks_all 7 'verify 0002 forgets_index +broken' '^$' "verify exits 7 when a down does not restore the schema" -- "$bin" -d "$url" verify
 like "$OUT" 'verify 0001 good +reversible' "a down that undoes its up is reversible"
-like "$OUT" 'line [0-9]+: before up: .*; after down: .*things_label_upper' "a broken unit shows the first differing line of the canonical text"
+like "$OUT" 'did not restore the schema: 1 line of the canonical text differs' "a broken unit says how many lines of the canonical text differ"
+like "$OUT" $'\n       \\+ index public\\.things things_label_upper CREATE INDEX' "and shows the line its down left over, naming the object, as a + line"
+unlike "$OUT" 'before up:|after down:' "not the first shifted line of the text"
 like "$OUT" 'verify 0003 one_way +irreversible' "a declared irreversible unit is reported as such"
 like "$OUT" 'verify 0004 concurrent_index +skipped' "a no-transaction unit is skipped"
 like "$OUT" 'verify 0005 uses_things +reversible' "a later unit sees the units before it"
 like "$OUT" 'verify 0006 down_fails +broken' "a unit whose down fails is broken"
-like "$OUT" 'the down step failed: table "scratch_misspelled" does not exist \(SQLSTATE 42P01\)' "the verdict gives the down step's error"
+like "$OUT" 'the down step failed: table "scratch_misspelled" does not exist \(SQLSTATE 42P01\), at tests/units/verify/0006_down_fails.pgc:17' "the verdict gives the down step's error and its file and line"
 like "$OUT" '2 reversible, 1 irreversible, 1 skipped, 2 broken' "verify ends with a count of each result"
 is "$(snapshot)" "$before" "verify leaves the database exactly as it was (no history table either)"
 
 run_cmd "$bin" -d "$url" verify --json
 is "$RC" "7" "verify --json exits 7 too"
 is "$(json_event "$OUT" verified | jq -r '.result' | paste -sd, -)" "reversible,broken,irreversible,skipped,reversible,broken" "one verified event per unit, in version order"
-is "$(json_event "$OUT" verified | jq -r 'select(.version == 2) | .difference' | grep -c things_label_upper)" "1" "the broken event carries the difference"
+is "$(json_event "$OUT" verified | jq -r 'select(.version == 2) | .difference | join("|")')" "+ index public.things things_label_upper CREATE INDEX things_label_upper ON public.things USING btree (upper(label))" "the broken event carries the difference as +/- lines"
+is "$(json_event "$OUT" verified | jq -r 'select(.version == 2) | .differing_lines')" "1" "and how many lines differ"
+like "$(json_event "$OUT" verified | jq -r 'select(.version == 6) | .reason')" 'the down step failed: .*SQLSTATE 42P01' "a failed down step's error is the reason"
 is "$(json_event "$OUT" summary | jq -r '.broken, .exit_code' | paste -sd, -)" "2,7" "the summary counts the broken units and carries exit code 7"
 
 run_cmd "$bin" -d "$url" up --to 1

@@ -1,0 +1,311 @@
+/*
+ * engine_verify.c: verify's round trips (SPEC section 6 and 10).
+ *
+ * Everything happens in one transaction that holds the migration lock and
+ * is always rolled back.  Each unit runs in savepoints:
+ *
+ *   SAVEPOINT up; fingerprint; up step;
+ *     SAVEPOINT down; down step; fingerprint; ROLLBACK TO down;
+ *   RELEASE up                         -- the unit stays applied
+ *
+ * so the reference state of unit k is what the ups of the units before it
+ * built, and the up step runs once.  With --all the transaction first
+ * empties the database (engine_verify's wipe_sql), so that this holds
+ * from unit 1 on whatever the database held: no down step of an earlier
+ * run, with its leftovers, ever builds the reference state.
+ */
+#include "engine_verify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "engine_internal.h"
+#include "plan.h"
+#include "report.h"
+#include "schema_diff.h"
+#include "step.h"
+
+/* At most this many "-"/"+" lines of a broken unit's difference. */
+#define VERIFY_DIFF_LINES 12
+
+/*
+ * Empties the database as a new one is: drops every user schema and
+ * every extension but plpgsql, then makes public again with its owner,
+ * privileges and comment.  Notices ("drop cascades to ...") are silenced
+ * and the setting restored.  Schema-qualified, so that neither the
+ * session's search_path nor a unit's objects can change what it calls.
+ */
+static const char wipe_sql[] =
+	"DO $migrate_verify$\n"
+	"DECLARE\n"
+	"  pub record;\n"
+	"  r record;\n"
+	"  msgs text := pg_catalog.current_setting('client_min_messages');\n"
+	"BEGIN\n"
+	"  PERFORM pg_catalog.set_config('client_min_messages', 'warning', true);\n"
+	"  SELECT n.nspowner::pg_catalog.regrole::text AS owner, n.nspacl AS acl,\n"
+	"         pg_catalog.obj_description(n.oid, 'pg_namespace') AS note\n"
+	"    INTO pub FROM pg_catalog.pg_namespace n WHERE n.nspname = 'public';\n"
+	"  FOR r IN SELECT n.nspname FROM pg_catalog.pg_namespace n\n"
+	"      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')\n"
+	"        AND pg_catalog.left(n.nspname, 8) <> 'pg_toast'\n"
+	"        AND pg_catalog.left(n.nspname, 7) <> 'pg_temp' LOOP\n"
+	"    EXECUTE pg_catalog.format('DROP SCHEMA %I CASCADE', r.nspname);\n"
+	"  END LOOP;\n"
+	"  FOR r IN SELECT x.extname FROM pg_catalog.pg_extension x\n"
+	"      WHERE x.extname <> 'plpgsql' LOOP\n"
+	"    EXECUTE pg_catalog.format('DROP EXTENSION %I CASCADE', r.extname);\n"
+	"  END LOOP;\n"
+	"  IF pub.owner IS NOT NULL THEN\n"
+	"    EXECUTE pg_catalog.format('CREATE SCHEMA public AUTHORIZATION %s', pub.owner);\n"
+	"    FOR r IN SELECT a.privilege_type, a.is_grantable,\n"
+	"        CASE WHEN a.grantee = 0 THEN 'PUBLIC'\n"
+	"          ELSE a.grantee::pg_catalog.regrole::text END AS grantee\n"
+	"        FROM pg_catalog.aclexplode(pub.acl) a LOOP\n"
+	"      EXECUTE pg_catalog.format('GRANT %s ON SCHEMA public TO %s%s', r.privilege_type,\n"
+	"        r.grantee, CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);\n"
+	"    END LOOP;\n"
+	"    IF pub.note IS NOT NULL THEN\n"
+	"      EXECUTE pg_catalog.format('COMMENT ON SCHEMA public IS %L', pub.note);\n"
+	"    END IF;\n"
+	"  END IF;\n"
+	"  PERFORM pg_catalog.set_config('client_min_messages', msgs, true);\n"
+	"END\n"
+	"$migrate_verify$;\n";
+
+/*
+ * SQLSTATEs of a step that fails only because verify runs the units' steps
+ * in one transaction, where a real run commits after each step:
+ * 55P04  a new enum value used in the transaction that added it;
+ * 55006  an object in use by this very transaction, such as a table with
+ *        pending (deferred) trigger events from the up step.
+ * 25001 is not one: a transactional unit's steps run in a transaction in
+ * real runs too, so a step that cannot is broken there as well.
+ */
+static bool
+untestable_sqlstate(const char *sqlstate)
+{
+	return strcmp(sqlstate, "55P04") == 0 || strcmp(sqlstate, "55006") == 0;
+}
+
+const char *
+verify_verdict_name(enum verify_verdict v)
+{
+	switch (v)
+	{
+		case VERIFY_REVERSIBLE:
+			return "reversible";
+		case VERIFY_IRREVERSIBLE:
+			return "irreversible";
+		case VERIFY_SKIPPED:
+			return "skipped";
+		case VERIFY_BROKEN:
+			return "broken";
+		case VERIFY_UNTESTABLE:
+			return "untestable";
+		case VERIFY_FAILED:
+			return "failed";
+	}
+	return "unknown";
+}
+
+/* Runs sql in the verify transaction; 0, or the exit code after reporting. */
+static int
+exec_sql(struct engine *e, const char *sql, const char *what)
+{
+	struct db_error err = {0};
+	int rc = 0;
+
+	if (db_exec(e->db, sql, &err) != 0)
+		rc = engine_report_db_failure(e, what, &err);
+	db_error_clear(&err);
+	return rc;
+}
+
+/*
+ * The one place where verify runs a unit's step, inside the verify
+ * transaction: whatever observes a step during verify (the safety report
+ * of SPEC 11) wraps this call.  Returns 0, or -1 with *f filled (release
+ * with db_error_clear(&f->err)).
+ */
+static int
+run_step(struct engine *e, const struct unit *u, bool up, struct step_failure *f)
+{
+	return step_run(up ? u->def->up : u->def->down, e->db, f);
+}
+
+/* Describes a failed step into *why; returns its verdict. */
+static enum verify_verdict
+judge_failure(const struct unit *u, bool up, const struct step_failure *f, struct buf *why)
+{
+	const char *step = up ? "up" : "down";
+	bool untestable = untestable_sqlstate(f->err.sqlstate);
+
+	if (untestable)
+		buf_printf(why,
+				   "the %s step failed only because verify runs it in the same transaction "
+				   "as the steps before it: ",
+				   step);
+	else
+		buf_printf(why, "the %s step failed: ", step);
+	buf_append(why, f->err.message ? f->err.message : "unknown error");
+	if (f->err.sqlstate[0])
+		buf_printf(why, " (SQLSTATE %s)", f->err.sqlstate);
+	buf_printf(why, ", at %s:%d", f->file ? f->file : u->file, f->line);
+	if (untestable)
+	{
+		buf_printf(why,
+				   "; in a real %s each step commits first, so test it with \"migrate up\" "
+				   "and \"migrate down\" on a copy",
+				   step);
+		return VERIFY_UNTESTABLE;
+	}
+	return up ? VERIFY_FAILED : VERIFY_BROKEN;
+}
+
+/* The down half: compares the schema after the down step with *before. */
+static int
+down_half(struct engine *e, const struct unit *u, const struct buf *before, struct verify_result *r,
+		  struct buf *why, struct buf *diff)
+{
+	struct step_failure f;
+	struct buf after;
+	char hex[65];
+	int rc;
+
+	if (run_step(e, u, false, &f) != 0)
+	{
+		r->verdict = judge_failure(u, false, &f, why);
+		db_error_clear(&f.err);
+		return 0;
+	}
+	buf_init(&after);
+	rc = engine_fingerprint(e, hex, &after);
+	if (rc == 0)
+	{
+		r->ndiff = schema_diff(before->data, after.data, VERIFY_DIFF_LINES, diff);
+		r->verdict = r->ndiff > 0 ? VERIFY_BROKEN : VERIFY_REVERSIBLE;
+		if (r->ndiff > 0)
+			buf_printf(why,
+					   "the down step did not restore the schema: %zu line%s of the "
+					   "canonical text differ%s (- lost, + left over)",
+					   r->ndiff, r->ndiff == 1 ? "" : "s", r->ndiff == 1 ? "s" : "");
+	}
+	buf_free(&after);
+	return rc;
+}
+
+/*
+ * Runs one transactional unit's round trip and leaves it applied when its
+ * up step succeeded.  Fills *r; returns 0 or a runner failure's exit code.
+ */
+static int
+round_trip(struct engine *e, const struct unit *u, struct verify_result *r, struct buf *why,
+		   struct buf *diff)
+{
+	bool reversible = !(u->def->flags & MIGRATE_IRREVERSIBLE) && u->def->down != NULL;
+	struct step_failure f;
+	struct buf before;
+	char hex[65];
+	int rc;
+
+	buf_init(&before);
+	rc = exec_sql(e, "SAVEPOINT migrate_verify_up", "verify");
+	if (rc == 0 && reversible)
+		rc = engine_fingerprint(e, hex, &before);
+	if (rc == 0 && run_step(e, u, true, &f) != 0)
+	{
+		r->verdict = judge_failure(u, true, &f, why);
+		db_error_clear(&f.err);
+		rc = exec_sql(e, "ROLLBACK TO SAVEPOINT migrate_verify_up", "verify");
+	}
+	else if (rc == 0 && !reversible)
+		r->verdict = VERIFY_IRREVERSIBLE;
+	else if (rc == 0)
+	{
+		rc = exec_sql(e, "SAVEPOINT migrate_verify_down", "verify");
+		if (rc == 0)
+			rc = down_half(e, u, &before, r, why, diff);
+		if (rc == 0)
+			rc = exec_sql(e,
+						  "ROLLBACK TO SAVEPOINT migrate_verify_down; "
+						  "RELEASE SAVEPOINT migrate_verify_down",
+						  "verify");
+	}
+	if (rc == 0)
+		rc = exec_sql(e, "RELEASE SAVEPOINT migrate_verify_up", "verify");
+	buf_free(&before);
+	return rc;
+}
+
+/* Verifies one unit and reports its verdict; 0 or an exit code. */
+static int
+verify_unit(struct engine *e, const struct unit *u, verify_report_fn report, void *arg)
+{
+	struct verify_result r = {.unit = u, .verdict = VERIFY_SKIPPED};
+	struct buf why;
+	struct buf diff;
+	int rc = 0;
+
+	buf_init(&why);
+	buf_init(&diff);
+	/* a no-transaction step cannot run in verify's transaction */
+	if (!(u->def->flags & MIGRATE_NO_TRANSACTION))
+		rc = round_trip(e, u, &r, &why, &diff);
+	if (rc == 0)
+	{
+		r.reason = why.len ? why.data : NULL;
+		r.diff = diff.len ? diff.data : NULL;
+		report(&r, arg);
+	}
+	buf_free(&why);
+	buf_free(&diff);
+	return rc;
+}
+
+/* Empties the database for --all and makes the history table again. */
+static int
+wipe(struct engine *e)
+{
+	struct buf sql;
+	int rc;
+
+	buf_init(&sql);
+	buf_append(&sql, wipe_sql);
+	if (strcmp(e->ht.schema, "\"public\"") != 0)
+		buf_printf(&sql, "CREATE SCHEMA IF NOT EXISTS %s;\n", e->ht.schema);
+	history_sql_create(&sql, &e->ht);
+	rc = exec_sql(e, sql.data, "verify --all: emptying the database inside the transaction");
+	buf_free(&sql);
+	return rc;
+}
+
+int
+engine_verify(struct engine *e, bool all, verify_report_fn report, void *arg)
+{
+	struct history h = {0};
+	struct plan_status st = {0};
+	size_t i;
+	int rc;
+
+	rc = engine_begin_locked(e, &h);
+	if (rc != 0)
+		return rc;
+	plan_status_build(registry_units, registry_count, &h, &st);
+	if (all)
+		rc = wipe(e);
+	for (i = 0; rc == 0 && i < st.n; i++)
+	{
+		const struct plan_entry *p = &st.entries[i];
+
+		if (p->unit != NULL && (all || p->state == UNIT_PENDING || p->state == UNIT_OUT_OF_ORDER))
+			rc = verify_unit(e, p->unit, report, arg);
+	}
+	/* verify never changes anything */
+	engine_rollback(e->db);
+	plan_status_free(&st);
+	history_free(&h);
+	return rc;
+}
