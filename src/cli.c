@@ -47,7 +47,11 @@ static const struct command commands[] = {
 	 "record every unit up to V as baseline without running it", ""},
 	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all]",
 	 "prove each pending unit's down undoes its up, in a rolled-back transaction",
-	 "      --all                  verify every unit, rolling back the applied ones first\n"},
+	 "      --all                  verify every unit from an empty database (emptied\n"
+	 "                             inside the rolled-back transaction)\n\n"
+	 "Verdicts: reversible, irreversible (declared), skipped (no-transaction),\n"
+	 "untestable (fails only in one transaction), broken (exit 7), failed (up step\n"
+	 "failed, exit 1).\n"},
 	{"repair", cmd_repair, CMD_NEEDS_CONFIG, "repair",
 	 "store this binary's checksums; clear running rows whose runner is gone", ""},
 	{"schema", cmd_schema, CMD_NEEDS_CONFIG, "schema",
@@ -80,7 +84,8 @@ static const char global_options[] =
 static const char exit_codes[] =
 	"Exit codes: 0 success, 1 a unit failed (rolled back), 2 usage or configuration,\n"
 	"3 status --check: pending or drift, 4 lock not granted, 5 cannot connect or\n"
-	"read-only standby, 6 integrity refusal, 7 verify found a broken unit.\n";
+	"read-only standby, 6 integrity refusal, 7 verify found a broken unit (1 if\n"
+	"an up step failed).\n";
 
 const struct command *
 cli_find_command(const char *name)
