@@ -12,7 +12,9 @@
  * built, and the up step runs once.  With --all the transaction first
  * empties the database (engine_verify's wipe_sql), so that this holds
  * from unit 1 on whatever the database held: no down step of an earlier
- * run, with its leftovers, ever builds the reference state.
+ * run, with its leftovers, ever builds the reference state.  A guard
+ * (guard_sql) makes any COMMIT of the transaction fail, so that a unit
+ * that commits cannot make any of this permanent.
  */
 #include "engine_verify.h"
 
@@ -76,6 +78,26 @@ static const char wipe_sql[] =
 	"$migrate_verify$;\n";
 
 /*
+ * Makes every COMMIT of verify's transaction fail: a deferred constraint
+ * trigger on a temporary table raises when the transaction commits, so a
+ * unit that sends COMMIT (through EXECUTE IMMEDIATE) gets this error and
+ * the whole transaction, --all's emptied database included, is rolled
+ * back.  pg_temp objects are outside the fingerprint and go with the
+ * rollback.
+ */
+#define VERIFY_GUARD_TEXT "verify never commits"
+static const char guard_sql[] =
+	"CREATE TEMPORARY TABLE migrate_verify_guard (x integer);\n"
+	"CREATE FUNCTION pg_temp.migrate_verify_guard() RETURNS trigger LANGUAGE plpgsql AS\n"
+	"$migrate_verify$BEGIN RAISE EXCEPTION '" VERIFY_GUARD_TEXT
+	": a step ended the transaction that verify always rolls back' "
+	"USING ERRCODE = '2D000'; END$migrate_verify$;\n"
+	"CREATE CONSTRAINT TRIGGER migrate_verify_guard AFTER INSERT ON pg_temp.migrate_verify_guard\n"
+	"  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW\n"
+	"  EXECUTE FUNCTION pg_temp.migrate_verify_guard();\n"
+	"INSERT INTO pg_temp.migrate_verify_guard VALUES (1);\n";
+
+/*
  * SQLSTATEs of a step that fails only because verify runs the units' steps
  * in one transaction, where a real run commits after each step:
  * 55P04  a new enum value used in the transaction that added it;
@@ -136,6 +158,26 @@ run_step(struct engine *e, const struct unit *u, bool up, struct step_failure *f
 	return step_run(up ? u->def->up : u->def->down, e->db, f);
 }
 
+/*
+ * After a failed step: when the step ended verify's transaction (a COMMIT,
+ * which the guard turned into an error and a rollback), verify cannot go
+ * on.  Returns 0 while the transaction is open, else 1 after reporting.
+ */
+static int
+check_transaction(struct engine *e, const struct unit *u, const struct step_failure *f)
+{
+	char label[256];
+	char msg[512];
+
+	if (db_in_transaction(e->db))
+		return 0;
+	snprintf(label, sizeof(label), "%04lld_%s", u->version, u->name);
+	snprintf(msg, sizeof(msg),
+			 "unit %s ended verify's transaction; verify stopped and nothing was changed", label);
+	report_error(1, msg, &f->err, label, f->file ? f->file : u->file, f->line);
+	return 1;
+}
+
 /* Describes a failed step into *why; returns its verdict. */
 static enum verify_verdict
 judge_failure(const struct unit *u, bool up, const struct step_failure *f, struct buf *why)
@@ -178,8 +220,9 @@ down_half(struct engine *e, const struct unit *u, const struct buf *before, stru
 	if (run_step(e, u, false, &f) != 0)
 	{
 		r->verdict = judge_failure(u, false, &f, why);
+		rc = check_transaction(e, u, &f);
 		db_error_clear(&f.err);
-		return 0;
+		return rc;
 	}
 	buf_init(&after);
 	rc = engine_fingerprint(e, hex, &after);
@@ -218,8 +261,10 @@ round_trip(struct engine *e, const struct unit *u, struct verify_result *r, stru
 	if (rc == 0 && run_step(e, u, true, &f) != 0)
 	{
 		r->verdict = judge_failure(u, true, &f, why);
+		rc = check_transaction(e, u, &f);
 		db_error_clear(&f.err);
-		rc = exec_sql(e, "ROLLBACK TO SAVEPOINT migrate_verify_up", "verify");
+		if (rc == 0)
+			rc = exec_sql(e, "ROLLBACK TO SAVEPOINT migrate_verify_up", "verify");
 	}
 	else if (rc == 0 && !reversible)
 		r->verdict = VERIFY_IRREVERSIBLE;
@@ -294,7 +339,8 @@ engine_verify(struct engine *e, bool all, verify_report_fn report, void *arg)
 	if (rc != 0)
 		return rc;
 	plan_status_build(registry_units, registry_count, &h, &st);
-	if (all)
+	rc = exec_sql(e, guard_sql, "verify: guarding the transaction against a commit");
+	if (rc == 0 && all)
 		rc = wipe(e);
 	for (i = 0; rc == 0 && i < st.n; i++)
 	{
