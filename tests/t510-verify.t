@@ -41,6 +41,14 @@ is "$RC" "7" "verify of the pending units still finds the broken one"
 unlike "$OUT" 'verify 0001' "verify without --all checks only pending units"
 is "$(snapshot)" "$before" "verify leaves schema and history rows exactly as they were"
 
+run_cmd "$bin" -d "$url" up
+is "$RC" "0" "every unit applies, the irreversible 0003 included"
+before=$(snapshot)
+run_cmd "$bin" -d "$url" verify --all --json
+is "$RC" "7" "verify --all with an irreversible unit applied is not refused: no down has to run first"
+is "$(json_event "$OUT" verified | jq -r '.result' | paste -sd, -)" "reversible,broken,irreversible,skipped,reversible,broken" "the same verdicts as from an empty database"
+is "$(snapshot)" "$before" "and nothing changed"
+
 red7=$(fresh_db verifyred7) || BAIL_OUT "cannot create a database"
 run_migrate -d "$(db_url "$red7")" up --to 3
 is "$RC" "0" "three Red7 units apply"
