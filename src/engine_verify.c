@@ -33,44 +33,89 @@
 #define VERIFY_DIFF_LINES 12
 
 /*
- * Empties the database as a new one is: drops every user schema and
- * every extension but plpgsql, then makes public again with its owner,
- * privileges and comment.  Notices ("drop cascades to ...") are silenced
- * and the setting restored.  Schema-qualified, so that neither the
- * session's search_path nor a unit's objects can change what it calls.
+ * Empties the database as a new one is, as far as the runner's role may:
+ * drops every user schema whose owner it is a member of (public is made
+ * again with its owner, privileges and comment), in the other user
+ * schemas the relations, routines and types it owns, and the extensions
+ * it owns but plpgsql.  What others own and it cannot drop stays, as it
+ * would be there for a real run.  The commands are listed before the
+ * first one runs, since each DROP ... CASCADE may take others with it
+ * (hence IF EXISTS).  Notices ("drop cascades to ...") are silenced and
+ * the setting restored.  Schema-qualified, so that neither the session's
+ * search_path nor a unit's objects can change what it calls.
  */
-static const char wipe_sql[] =
+#define WIPE_USER_SCHEMA                                     \
+	"n.nspname NOT IN ('pg_catalog', 'information_schema') " \
+	"AND pg_catalog.left(n.nspname, 8) <> 'pg_toast' "       \
+	"AND pg_catalog.left(n.nspname, 7) <> 'pg_temp'"
+#define WIPE_OWNED_ELSEWHERE(owner)                         \
+	" AND NOT pg_catalog.pg_has_role(n.nspowner, 'MEMBER')" \
+	" AND pg_catalog.pg_has_role(" owner ", 'MEMBER')"
+#define WIPE_NOT_PART(catalog, oid)                                                     \
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = '" catalog \
+	"'::pg_catalog.regclass AND d.objid = " oid " AND d.deptype IN ('e', 'i', 'a'))"
+#define WIPE_RELATIONS                                                                     \
+	"SELECT 1 AS o, pg_catalog.format('DROP %s IF EXISTS %I.%I CASCADE', "                 \
+	"CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' "               \
+	"WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, "            \
+	"n.nspname, c.relname) AS c "                                                          \
+	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
+	"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " WIPE_USER_SCHEMA              \
+		WIPE_OWNED_ELSEWHERE("c.relowner") WIPE_NOT_PART("pg_class", "c.oid")
+#define WIPE_ROUTINES                                                                     \
+	"SELECT 2, pg_catalog.format('DROP ROUTINE IF EXISTS %I.%I(%s) CASCADE', n.nspname, " \
+	"p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) "                   \
+	"FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace " \
+	"WHERE " WIPE_USER_SCHEMA WIPE_OWNED_ELSEWHERE("p.proowner") WIPE_NOT_PART("pg_proc", "p.oid")
+#define WIPE_TYPES                                                                        \
+	"SELECT 3, pg_catalog.format('DROP %s IF EXISTS %I.%I CASCADE', "                     \
+	"CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, n.nspname, t.typname) "       \
+	"FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace " \
+	"WHERE t.typtype IN ('c', 'd', 'e', 'r') AND (t.typtype <> 'c' OR (SELECT c.relkind " \
+	"FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c') AND " WIPE_USER_SCHEMA   \
+		WIPE_OWNED_ELSEWHERE("t.typowner") WIPE_NOT_PART("pg_type", "t.oid")
+#define WIPE_SCHEMAS                                                              \
+	"SELECT 4, pg_catalog.format('DROP SCHEMA IF EXISTS %I CASCADE', n.nspname) " \
+	"FROM pg_catalog.pg_namespace n WHERE " WIPE_USER_SCHEMA                      \
+	" AND pg_catalog.pg_has_role(n.nspowner, 'MEMBER')"
+#define WIPE_EXTENSIONS                                                              \
+	"SELECT 5, pg_catalog.format('DROP EXTENSION IF EXISTS %I CASCADE', x.extname) " \
+	"FROM pg_catalog.pg_extension x "                                                \
+	"WHERE x.extname <> 'plpgsql' AND pg_catalog.pg_has_role(x.extowner, 'MEMBER')"
+static const char wipe_list_sql[] =
+	WIPE_RELATIONS " UNION ALL " WIPE_ROUTINES " UNION ALL " WIPE_TYPES " UNION ALL " WIPE_SCHEMAS
+				   " UNION ALL " WIPE_EXTENSIONS;
+
+/* The DO block; %s is wipe_list_sql, a query of (o, c): DROP commands c in order o. */
+static const char wipe_sql_format[] =
 	"DO $migrate_verify$\n"
 	"DECLARE\n"
 	"  pub record;\n"
 	"  r record;\n"
+	"  cmd text;\n"
+	"  cmds text[];\n"
 	"  msgs text := pg_catalog.current_setting('client_min_messages');\n"
 	"BEGIN\n"
 	"  PERFORM pg_catalog.set_config('client_min_messages', 'warning', true);\n"
 	"  SELECT n.nspowner::pg_catalog.regrole::text AS owner, n.nspacl AS acl,\n"
-	"         pg_catalog.obj_description(n.oid, 'pg_namespace') AS note\n"
+	"         pg_catalog.obj_description(n.oid, 'pg_namespace') AS note,\n"
+	"         pg_catalog.pg_has_role(n.nspowner, 'MEMBER') AS mine\n"
 	"    INTO pub FROM pg_catalog.pg_namespace n WHERE n.nspname = 'public';\n"
-	"  FOR r IN SELECT n.nspname FROM pg_catalog.pg_namespace n\n"
-	"      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')\n"
-	"        AND pg_catalog.left(n.nspname, 8) <> 'pg_toast'\n"
-	"        AND pg_catalog.left(n.nspname, 7) <> 'pg_temp' LOOP\n"
-	"    EXECUTE pg_catalog.format('DROP SCHEMA %I CASCADE', r.nspname);\n"
+	"  SELECT pg_catalog.array_agg(x.c ORDER BY x.o) INTO cmds FROM (%s) x;\n"
+	"  FOREACH cmd IN ARRAY COALESCE(cmds, '{}') LOOP\n"
+	"    EXECUTE cmd;\n"
 	"  END LOOP;\n"
-	"  FOR r IN SELECT x.extname FROM pg_catalog.pg_extension x\n"
-	"      WHERE x.extname <> 'plpgsql' LOOP\n"
-	"    EXECUTE pg_catalog.format('DROP EXTENSION %I CASCADE', r.extname);\n"
-	"  END LOOP;\n"
-	"  IF pub.owner IS NOT NULL THEN\n"
-	"    EXECUTE pg_catalog.format('CREATE SCHEMA public AUTHORIZATION %s', pub.owner);\n"
+	"  IF pub.mine THEN\n"
+	"    EXECUTE pg_catalog.format('CREATE SCHEMA public AUTHORIZATION %%s', pub.owner);\n"
 	"    FOR r IN SELECT a.privilege_type, a.is_grantable,\n"
 	"        CASE WHEN a.grantee = 0 THEN 'PUBLIC'\n"
 	"          ELSE a.grantee::pg_catalog.regrole::text END AS grantee\n"
 	"        FROM pg_catalog.aclexplode(pub.acl) a LOOP\n"
-	"      EXECUTE pg_catalog.format('GRANT %s ON SCHEMA public TO %s%s', r.privilege_type,\n"
+	"      EXECUTE pg_catalog.format('GRANT %%s ON SCHEMA public TO %%s%%s', r.privilege_type,\n"
 	"        r.grantee, CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);\n"
 	"    END LOOP;\n"
 	"    IF pub.note IS NOT NULL THEN\n"
-	"      EXECUTE pg_catalog.format('COMMENT ON SCHEMA public IS %L', pub.note);\n"
+	"      EXECUTE pg_catalog.format('COMMENT ON SCHEMA public IS %%L', pub.note);\n"
 	"    END IF;\n"
 	"  END IF;\n"
 	"  PERFORM pg_catalog.set_config('client_min_messages', msgs, true);\n"
@@ -318,7 +363,7 @@ wipe(struct engine *e)
 	int rc;
 
 	buf_init(&sql);
-	buf_append(&sql, wipe_sql);
+	buf_printf(&sql, wipe_sql_format, wipe_list_sql);
 	if (strcmp(e->ht.schema, "\"public\"") != 0)
 		buf_printf(&sql, "CREATE SCHEMA IF NOT EXISTS %s;\n", e->ht.schema);
 	history_sql_create(&sql, &e->ht);
