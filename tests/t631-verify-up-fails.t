@@ -15,13 +15,15 @@ like "$OUT" $'\n       the up step failed: column "missing_column" does not exis
 	"the verdict gives the up step's error, file and line"
 like "$OUT" 'verify 0003 up_fails +failed' "a reversible unit whose up fails is failed, not broken"
 like "$OUT" 'verify 0004 after +reversible' "the units after a failed one are still verified"
-like "$OUT" '2 reversible, 0 irreversible, 0 skipped, 0 broken, 0 untestable, 2 failed' "the summary counts the failed units"
+like "$OUT" '3 reversible, 1 irreversible, 0 skipped, 0 broken, 1 untestable, 2 failed' "the summary counts the failed units"
 
 run_cmd "$bin" -d "$url" verify --all --json
 is "$RC" 1 "verify --all --json exits 1 too"
-is "$(json_event "$OUT" verified | jq -r '.result' | paste -sd, -)" "reversible,failed,failed,reversible" "one verified event per unit"
+is "$(json_event "$OUT" verified | jq -r '.result' | paste -sd, -)" "reversible,failed,failed,reversible,reversible,irreversible,untestable" "one verified event per unit"
 like "$(json_event "$OUT" verified | jq -r 'select(.version == 3) | .reason')" 'the up step failed: relation "nowhere" does not exist \(SQLSTATE 42P01\)' "the failed event carries the reason"
-is "$(json_event "$OUT" summary | jq -r '[.failed, .irreversible, .exit_code] | join(",")')" "2,0,1" "the summary counts failed units and carries exit code 1"
+like "$(json_event "$OUT" verified | jq -r 'select(.version == 7) | .reason')" 'the up step failed only because verify runs it in the same transaction.*SQLSTATE 55P04' "an up step that uses an enum value added by the unit before it is untestable, not failed"
+is "$(json_event "$OUT" summary | jq -r '[.failed, .irreversible, .untestable, .exit_code] | join(",")')" "2,1,1,1" "the summary counts failed units and carries exit code 1"
+is "$(psql_val "$db" "SELECT count(*) FROM pg_type WHERE typname = 'status'")" 0 "no type was left behind"
 is "$(json_event "$OUT" summary | wc -l)" 1 "one summary object"
 is "$(psql_val "$db" "SELECT count(*) FROM pg_class WHERE relname IN ('a', 'b', 'schema_migrations')")" 0 "nothing was left behind"
 
