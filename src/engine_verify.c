@@ -10,7 +10,7 @@
  *
  * so the reference state of unit k is what the ups of the units before it
  * built, and the up step runs once.  With --all the transaction first
- * empties the database (engine_verify's wipe_sql), so that this holds
+ * empties the database (wipe_sql_format), so that this holds
  * from unit 1 on whatever the database held: no down step of an earlier
  * run, with its leftovers, ever builds the reference state.  A guard
  * (guard_sql) makes any COMMIT of the transaction fail, so that a unit
