@@ -17,6 +17,7 @@
 #include "log.h"
 #include "registry.h"
 #include "report.h"
+#include "safety.h"
 #include "step.h"
 
 struct verify_counts
@@ -82,7 +83,7 @@ verify_step(struct engine *e, const struct unit *u, bool up)
 	char msg[512];
 	char label[256];
 
-	if (step_run(up ? u->def->up : u->def->down, e->db, &f) == 0)
+	if (safety_step_run(u, up, e->db, &f) == 0)
 		return 0;
 	snprintf(label, sizeof(label), "%04lld_%s", u->version, u->name);
 	snprintf(msg, sizeof(msg), "unit %s failed (%s step) during verify; nothing was changed", label,
@@ -111,7 +112,7 @@ down_fails(struct engine *e, const struct unit *u, struct buf *why)
 {
 	struct step_failure f;
 
-	if (step_run(u->def->down, e->db, &f) == 0)
+	if (safety_step_run(u, false, e->db, &f) == 0)
 		return false;
 	buf_printf(why, "the down step failed: %s", f.err.message);
 	if (f.err.sqlstate[0])
@@ -173,6 +174,7 @@ verify_unit(struct engine *e, const struct unit *u, struct verify_counts *c)
 
 	if (u->def->flags & MIGRATE_NO_TRANSACTION)
 	{
+		safety_observe_no_transaction(e->db, u, true);
 		report_verdict(u, "skipped", NULL);
 		c->skipped++;
 		return 0;
@@ -261,7 +263,8 @@ run_verify(struct engine *e, bool all, struct verify_counts *c)
 int
 cmd_verify(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+		{"all", no_argument, NULL, 'a'}, {"no-safety", no_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
 	struct verify_counts c = {0};
 	struct engine e;
 	bool all = false;
@@ -275,6 +278,8 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	{
 		if (opt == 'a')
 			all = true;
+		else if (opt == 'S')
+			safety_set_enabled(false);
 		else
 			return cli_usage_error("unknown option \"%s\" for verify", argv[optind - 1]);
 	}
@@ -292,11 +297,15 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	engine_close(&e);
 	if (rc == 0 && c.broken > 0)
 		rc = 7;
+	rc = safety_exit_code(rc);
 	if (!cli->json && !cli->quiet)
 		printf("verify: %d reversible, %d irreversible, %d skipped, %d broken\n", c.reversible,
 			   c.irreversible, c.skipped, c.broken);
 	snprintf(extra, sizeof(extra),
 			 "\"reversible\":%d,\"irreversible\":%d,\"skipped_units\":%d,\"broken\":%d",
 			 c.reversible, c.irreversible, c.skipped, c.broken);
+	if (safety_summary_json()[0])
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), ",%s",
+				 safety_summary_json());
 	return report_finish(rc, extra);
 }
