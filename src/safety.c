@@ -24,20 +24,47 @@
 #include "safety_internal.h"
 #include "step.h"
 
+/*
+ * The ctids of the catalog rows describing relation X: any DDL on it
+ * gives one of them a new ctid.  Read for the relations on which earlier
+ * units of the same run hold a blocking lock already, whose pg_locks rows
+ * cannot show whether a later statement takes that lock again.
+ */
+#define SIGNATURE(X)                                                                           \
+	"concat_ws('|', (SELECT ctid::text FROM pg_catalog.pg_class WHERE oid = " X "), "          \
+	"(SELECT string_agg(ctid::text, ',') FROM pg_catalog.pg_attribute WHERE attrelid = " X     \
+	"), (SELECT string_agg(ctid::text, ',' ORDER BY oid) FROM pg_catalog.pg_constraint "       \
+	"WHERE conrelid = " X "), (SELECT string_agg(ctid::text, ',') FROM pg_catalog.pg_trigger " \
+	"WHERE tgrelid = " X "), (SELECT string_agg(ctid::text, ',') FROM pg_catalog.pg_index "    \
+	"WHERE indrelid = " X "))"
+
+/* The runner's own granted relation locks on relation X, comma-separated. */
+#define OWN_LOCKS(X)                                                         \
+	"(SELECT string_agg(l.mode, ',') FROM pg_catalog.pg_locks l "            \
+	"WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' " \
+	"AND l.relation = " X " AND l.granted)"
+
 /* Relations in user schemas; an index names its table. */
-#define SNAPSHOT_SQL                                                                          \
-	"SELECT c.oid::int8, c.relfilenode::int8, c.relkind, coalesce(x.indrelid, c.oid)::int8, " \
-	"n.nspname, c.relname, coalesce(s.seq_tup_read, 0), "                                     \
-	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = c.oid), "                 \
-	"coalesce((SELECT string_agg(l.mode, ',') FROM pg_catalog.pg_locks l "                    \
-	"WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' "                  \
-	"AND l.relation = c.oid AND l.granted), '') "                                             \
-	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "    \
-	"LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid "                                \
-	"LEFT JOIN pg_catalog.pg_stat_xact_user_tables s ON s.relid = c.oid "                     \
-	"WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I') "                                           \
-	"AND n.nspname NOT IN ('pg_catalog', 'information_schema') "                              \
-	"AND n.nspname !~ '^pg_(toast|temp_)' ORDER BY c.oid;"
+#define SNAPSHOT_SQL                                                                              \
+	"SELECT c.oid::int8, c.relfilenode::int8, c.relkind, coalesce(x.indrelid, c.oid)::int8, "     \
+	"n.nspname, c.relname, coalesce(s.seq_tup_read, 0), "                                         \
+	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = c.oid), "                     \
+	"coalesce(" OWN_LOCKS(                                                                        \
+		"c.oid") ", ''), "                                                                        \
+				 "CASE WHEN " OWN_LOCKS(                                                          \
+					 "c.oid") " ~ '(^|,)(Share|ShareRowExclusive|Exclusive|"                      \
+							  "AccessExclusive)Lock' THEN " SIGNATURE(                            \
+								  "c.oid") " ELSE '' END "                                        \
+										   "FROM pg_catalog.pg_class c JOIN "                     \
+										   "pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
+										   "LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = "   \
+										   "c.oid "                                               \
+										   "LEFT JOIN pg_catalog.pg_stat_xact_user_tables s ON "  \
+										   "s.relid = c.oid "                                     \
+										   "WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I') "        \
+										   "AND n.nspname NOT IN ('pg_catalog', "                 \
+										   "'information_schema') "                               \
+										   "AND n.nspname !~ '^pg_(toast|temp_)' ORDER BY c.oid;"
 
 /* lock_timeout and every row the transaction has touched so far. */
 #define GLOBALS_SQL                                                                 \
@@ -45,18 +72,22 @@
 	"+ coalesce(idx_tup_fetch, 0) + n_tup_ins + n_tup_upd + n_tup_del), 0)::int8 "  \
 	"FROM pg_catalog.pg_stat_xact_user_tables;"
 
-/* After a statement: the relations locked or scanned by this transaction. */
-#define OBSERVE_SQL                                                                       \
-	"WITH l AS (SELECT relation AS oid, string_agg(mode, ',') AS modes "                  \
-	"FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid() "                   \
-	"AND locktype = 'relation' AND granted GROUP BY relation), "                          \
-	"s AS (SELECT relid AS oid, seq_tup_read FROM pg_catalog.pg_stat_xact_user_tables "   \
-	"WHERE seq_tup_read > 0) "                                                            \
-	"SELECT o.oid::int8, coalesce(c.relfilenode, 0)::int8, coalesce(s.seq_tup_read, 0), " \
-	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = o.oid), "             \
-	"coalesce(l.modes, '') FROM (SELECT oid FROM l UNION SELECT oid FROM s) o "           \
-	"LEFT JOIN pg_catalog.pg_class c ON c.oid = o.oid LEFT JOIN l ON l.oid = o.oid "      \
-	"LEFT JOIN s ON s.oid = o.oid;"
+/*
+ * After a statement: the relations locked or scanned by this transaction;
+ * %s is the list of oids whose SIGNATURE to read.
+ */
+#define OBSERVE_SQL                                                                               \
+	"WITH l AS (SELECT relation AS oid, string_agg(mode, ',') AS modes "                          \
+	"FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid() "                           \
+	"AND locktype = 'relation' AND granted GROUP BY relation), "                                  \
+	"s AS (SELECT relid AS oid, seq_tup_read FROM pg_catalog.pg_stat_xact_user_tables "           \
+	"WHERE seq_tup_read > 0) "                                                                    \
+	"SELECT o.oid::int8, coalesce(c.relfilenode, 0)::int8, coalesce(s.seq_tup_read, 0), "         \
+	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = o.oid), "                     \
+	"coalesce(l.modes, ''), CASE WHEN o.oid = ANY ('{%s}'::pg_catalog.oid[]) THEN " SIGNATURE(    \
+		"o.oid") " ELSE '' END FROM (SELECT oid FROM l UNION SELECT oid FROM s) o "               \
+				 "LEFT JOIN pg_catalog.pg_class c ON c.oid = o.oid LEFT JOIN l ON l.oid = o.oid " \
+				 "LEFT JOIN s ON s.oid = o.oid;"
 
 #define STMT_SAVEPOINT "SAVEPOINT migrate_safety_stmt;"
 #define STMT_NEXT "RELEASE SAVEPOINT migrate_safety_stmt; SAVEPOINT migrate_safety_stmt;"
@@ -71,6 +102,8 @@ struct rel
 	char *nspname;
 	char *relname;
 	int held; /* strongest lock held so far */
+	int inherited; /* a blocking lock held before the step (earlier units) */
+	char *signature; /* owned, for inherited ones: see SIGNATURE */
 	long long seq; /* the transaction's seq_tup_read so far */
 	long nindex;
 	/* this statement */
@@ -119,6 +152,7 @@ static struct
 	size_t nacc;
 	struct line_count *lines;
 	size_t nlines;
+	char *observe_sql; /* owned: the globals, OBSERVE_SQL and maybe STMT_NEXT */
 	double t_step;
 	double t_stmt;
 	int seq;
@@ -207,7 +241,10 @@ free_step_state(void)
 	{
 		free(sf.rels[i].nspname);
 		free(sf.rels[i].relname);
+		free(sf.rels[i].signature);
 	}
+	free(sf.observe_sql);
+	sf.observe_sql = NULL;
 	for (i = 0; i < sf.nhz; i++)
 	{
 		free(sf.hz[i].relation);
@@ -272,11 +309,15 @@ read_snapshot(const PGresult *r)
 		x->seq = atoll(PQgetvalue(r, i, 6));
 		x->nindex = atol(PQgetvalue(r, i, 7));
 		x->held = strongest_mode(PQgetvalue(r, i, 8));
+		if (x->held >= MODE_SHARE)
+		{
+			x->inherited = x->held;
+			x->signature = xstrdup(PQgetvalue(r, i, 9));
+		}
 	}
 }
 
-/* Runs sql (which must return the globals, then the relations when
- * rels_result) in one round trip. */
+/* Runs sql in one round trip; on failure, a debug line and no results. */
 static int
 batch(const char *sql, PGresult **res, int max, int *n)
 {
@@ -289,6 +330,22 @@ batch(const char *sql, PGresult **res, int max, int *n)
 	while (*n > 0)
 		PQclear(res[--(*n)]);
 	return -1;
+}
+
+/* The query after each statement, with the inherited relations' oids. */
+static void
+build_observe_sql(void)
+{
+	struct buf oids;
+	size_t i;
+
+	buf_init(&oids);
+	for (i = 0; i < sf.nrels; i++)
+		if (sf.rels[i].inherited)
+			buf_printf(&oids, "%s%u", oids.len ? "," : "", sf.rels[i].oid);
+	sf.observe_sql = xasprintf(GLOBALS_SQL OBSERVE_SQL "%s", oids.len ? oids.data : "",
+							   sf.no_txn ? STMT_NEXT : "");
+	buf_free(&oids);
 }
 
 static void
@@ -312,6 +369,7 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn, const char
 	{
 		read_globals(res[n - (no_txn ? 3 : 2)]);
 		read_snapshot(res[n - (no_txn ? 2 : 1)]);
+		build_observe_sql();
 		sf.active = true;
 		sf.observed = true;
 		sf.t_step = now_ms();
@@ -353,6 +411,64 @@ is_index(const struct rel *x)
 	return x->kind == 'i' || x->kind == 'I';
 }
 
+/*
+ * Whether only existing constraint rows changed between two SIGNATUREs
+ * ("class|attributes|constraints|triggers|indexes"): VALIDATE CONSTRAINT,
+ * which takes SHARE UPDATE EXCLUSIVE.
+ */
+static size_t
+count_char(const char *s, size_t n, char c)
+{
+	size_t k = 0;
+
+	while (n-- > 0)
+		k += *s++ == c;
+	return k;
+}
+
+static bool
+only_constraints_updated(const char *a, const char *b)
+{
+	int part;
+
+	for (part = 0; part < 5; part++)
+	{
+		size_t la = strcspn(a, "|");
+		size_t lb = strcspn(b, "|");
+
+		if (la != lb || strncmp(a, b, la) != 0)
+		{
+			/* the constraints part may differ, with as many rows as before */
+			if (part != 2 || count_char(a, la, ',') != count_char(b, lb, ','))
+				return false;
+		}
+		a += la + (a[la] == '|');
+		b += lb + (b[lb] == '|');
+	}
+	return true;
+}
+
+/*
+ * On a relation an earlier unit of the same run holds a blocking lock on,
+ * pg_locks cannot show a statement taking it again: DDL on it (a changed
+ * SIGNATURE) is taken to need that lock, except VALIDATE CONSTRAINT.
+ */
+static void
+inherited_lock(struct rel *x, const char *signature)
+{
+	const char *before = x->signature ? x->signature : "";
+
+	if (strcmp(signature, before) == 0)
+		return;
+	if (!only_constraints_updated(before, signature))
+	{
+		x->new_lock = true;
+		x->mode = x->inherited > x->mode ? x->inherited : x->mode;
+	}
+	free(x->signature);
+	x->signature = xstrdup(signature);
+}
+
 /* Reads one row of OBSERVE_SQL into its relation's "this statement" fields. */
 static struct rel *
 read_observed(const PGresult *r, int i)
@@ -373,6 +489,8 @@ read_observed(const PGresult *r, int i)
 	x->rewritten = filenode != 0 && x->filenode != 0 && filenode != x->filenode;
 	x->index_built = nindex > x->nindex;
 	x->rows = seq > x->seq ? seq - x->seq : 0;
+	if (x->inherited)
+		inherited_lock(x, PQgetvalue(r, i, 5));
 	if (filenode != 0)
 		x->filenode = filenode;
 	x->seq = seq;
@@ -471,9 +589,7 @@ observe(const struct stmt_info *s, double dur)
 	size_t i;
 	int r;
 
-	if (batch(sf.no_txn ? GLOBALS_SQL OBSERVE_SQL STMT_NEXT : GLOBALS_SQL OBSERVE_SQL, res, 4,
-			  &n) != 0 ||
-		n < 2)
+	if (batch(sf.observe_sql, res, 4, &n) != 0 || n < 2)
 	{
 		free_step_state();
 		while (n > 0)
@@ -481,6 +597,7 @@ observe(const struct stmt_info *s, double dur)
 		return;
 	}
 	touched = atoll(PQgetvalue(res[0], 0, 1));
+	sf.lock_timeout_zero = strcmp(PQgetvalue(res[0], 0, 0), "0") == 0;
 	for (i = 0; i < sf.nrels; i++)
 		sf.rels[i].seen = false;
 	for (r = 0; r < PQntuples(res[1]); r++)
@@ -491,7 +608,6 @@ observe(const struct stmt_info *s, double dur)
 	if (touched > sf.touched)
 		mark_held_across();
 	sf.touched = touched;
-	sf.lock_timeout_zero = strcmp(PQgetvalue(res[0], 0, 0), "0") == 0;
 	while (n > 0)
 		PQclear(res[--n]);
 }
