@@ -12,11 +12,42 @@
 #include <ecpglib.h>
 #include <ecpgerrno.h>
 #include <ecpgtype.h>
+#include <libpq-events.h>
 #include <sqlca.h>
 
 #include "safety.h"
 
 static struct stmt_info current;
+
+/* The last result libpq made on the unit's connection, while it lives. */
+static PGresult *last_result;
+
+/*
+ * Tracks results so that the one ecpglib leaves behind when it raises -202
+ * after the rows came back (it returns before clearing it) can be freed.
+ */
+static int
+track_results(PGEventId id, void *info, void *pass)
+{
+	(void) pass;
+	if (id == PGEVT_RESULTCREATE)
+		last_result = ((PGEventResultCreate *) info)->result;
+	else if (id == PGEVT_RESULTDESTROY && ((PGEventResultDestroy *) info)->result == last_result)
+		last_result = NULL;
+	return 1;
+}
+
+/* Makes sure track_results sees the results of the statement's connection. */
+static void
+watch_results(const char *connection_name)
+{
+	PGconn *conn = ECPGget_PGconn(connection_name);
+
+	last_result = NULL;
+	/* fails harmlessly when already registered on this connection */
+	if (conn != NULL)
+		(void) PQregisterEventProc(conn, track_results, "migrate_stmt_hook", NULL);
+}
 
 /* Skips one variable's nine arguments after its type. */
 static void
@@ -51,6 +82,7 @@ migrate_stmt_before(const char *file, const int lineno, const int compat, const 
 	current.line = lineno;
 	current.type = st;
 	current.query = query;
+	watch_results(connection_name);
 	va_start(ap, query);
 	/* ECPGt_EORT ends the list; ECPGt_EOIT separates inputs from outputs */
 	while ((type = va_arg(ap, int)) != ECPGt_EORT)
@@ -98,6 +130,9 @@ migrate_stmt_after(bool ok)
 		ca->sqlerrm.sqlerrml = 0;
 		ca->sqlerrm.sqlerrmc[0] = '\0';
 		ok = true;
+		if (last_result != NULL)
+			PQclear(last_result);
+		last_result = NULL;
 	}
 	ok = safety_stmt_end(&current, ok);
 	return ok;
