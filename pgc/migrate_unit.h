@@ -40,6 +40,8 @@ void		migrate_pq_failed(const char *file, int line, PGresult *res);
  * itself does not recurse.  The wrapper turns ecpglib's -202 for a SELECT
  * without INTO that returned rows into a success, and lets verify and
  * up --dry-run observe what each statement does (SPEC section 11).
+ * src/stmt_hook.h declares the same functions for the runner: keep the
+ * two the same.
  */
 void		migrate_stmt_before(const char *file, const int lineno, const int compat,
 								const int force_indicator, const char *connection_name,

@@ -126,6 +126,7 @@ struct line_count
 	const char *file;
 	int line;
 	int count;
+	double ms; /* all its runs together */
 };
 
 struct done
@@ -630,6 +631,7 @@ count_line(const char *file, int line, bool add)
 	sf.lines[sf.nlines].file = file;
 	sf.lines[sf.nlines].line = line;
 	sf.lines[sf.nlines].count = 1;
+	sf.lines[sf.nlines].ms = 0;
 	return &sf.lines[sf.nlines++];
 }
 
@@ -673,6 +675,7 @@ safety_stmt_end(const struct stmt_info *s, bool ok)
 	if (!sf.active)
 		return ok;
 	dur = now_ms() - sf.t_stmt;
+	count_line(s->file, s->line, false)->ms += dur;
 	if (!ok)
 		return skip_outside_block(s);
 	/* a COPY still open, or a unit that ended the transaction: look no further */
@@ -755,20 +758,25 @@ safety_end(bool step_ok)
 	st.version = sf.unit->version;
 	st.name = sf.unit->name;
 	st.up = sf.up;
+	for (i = 0; i < sf.nlines; i++)
+		log_debug("%s:%d (%s %s): ran %d time%s, %.0f ms", sf.lines[i].file, sf.lines[i].line,
+				  label, sf.up ? "up" : "down", sf.lines[i].count,
+				  sf.lines[i].count == 1 ? "" : "s", sf.lines[i].ms);
 	if (sf.nhz > 1)
 		qsort(sf.hz, sf.nhz, sizeof(*sf.hz), by_line);
 	for (i = 0; i < sf.nhz; i++)
 	{
 		struct safety_hazard *h = &sf.hz[i];
+		struct line_count *lc = count_line(h->file, h->line, false);
 
 		finish_entry(h, end);
+		h->count = lc != NULL ? lc->count : 1;
+		h->duration_ms = lc != NULL ? (long) lc->ms : (long) h->stmt_ms;
 		if (h->code == NULL)
 		{
 			safety_report_listed(&st, h);
 			continue;
 		}
-		h->count =
-			count_line(h->file, h->line, false) ? count_line(h->file, h->line, false)->count : 1;
 		safety_report_hazard(&st, h);
 		sf.hazards++;
 		if (h->accepted)

@@ -28,6 +28,7 @@ struct safety_hazard
 	const char *file; /* the statement's unit file (static, from the unit) */
 	int line;
 	int count; /* how often that line ran in the step */
+	long duration_ms; /* how long its runs took together */
 	unsigned int oid;
 	char *relation; /* owned: "users", or "schema.t" outside public */
 	char *qualified; /* owned: always "schema.t" */

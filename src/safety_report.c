@@ -75,6 +75,7 @@ report_json_hazard(const struct safety_step *st, const struct safety_hazard *h)
 	json_member_string(&b, "lock", safety_mode_name(h->mode));
 	json_member_string(&b, "blocks", safety_mode_blocks(h->mode));
 	json_member_int(&b, "held_ms", h->held_ms);
+	json_member_int(&b, "duration_ms", h->duration_ms);
 	json_member_bool(&b, "rewrite", h->rewrite);
 	json_member_int(&b, "rows_scanned", h->rows);
 	json_member_bool(&b, "accepted", h->accepted);

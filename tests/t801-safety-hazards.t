@@ -69,7 +69,8 @@ ev=$(json_event "$OUT" hazard | jq -c 'select(.version == 2 and .step == "up")')
 is "$(jq -r '[.file, .line, .unit, .lock, .blocks, .rewrite] | join(" ")' <<<"$ev")" \
 	"tests/units/safe_codes/0002_retype_score.pgc 9 0002_retype_score ACCESS EXCLUSIVE reads and writes true" \
 	"a rewrite names the unit's file and line, the lock and what it blocks"
-is "$(jq '.rows_scanned >= 3000 and .held_ms >= 0' <<<"$ev")" true "and the rows its scan read"
+is "$(jq '.rows_scanned >= 3000 and .held_ms >= 0 and .duration_ms >= 0' <<<"$ev")" true \
+	"and the rows its scan read, how long the lock was held, how long it ran"
 like "$(jq -r .hint <<<"$ev")" "new column" "and a one-line fix"
 ev=$(json_event "$OUT" hazard | jq -c 'select(.version == 4)')
 is "$(jq -r '[.lock, .blocks] | join(" / ")' <<<"$ev")" "SHARE / writes" \
