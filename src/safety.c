@@ -318,18 +318,47 @@ read_snapshot(const PGresult *r)
 	}
 }
 
-/* Runs sql in one round trip; on failure, a debug line and no results. */
+/*
+ * Runs sql (the globals query, then one more query) in one round trip,
+ * inside a savepoint of its own so that a failure leaves the unit's
+ * transaction as it was, then suffix.  Returns 0 with *g and *r (the two
+ * results; PQclear both), or -1 after a warning, the observation of the
+ * step then being off.
+ */
 static int
-batch(const char *sql, PGresult **res, int max, int *n)
+observation(const char *sql, const char *suffix, PGresult **g, PGresult **r)
 {
+	PGresult *res[8];
 	struct db_error err = {0};
+	char *full = xasprintf("SAVEPOINT migrate_safety_obs;%sRELEASE SAVEPOINT migrate_safety_obs;%s",
+						   sql, suffix);
+	int n = 0;
+	int k = 0;
+	int i;
+	int rc = db_batch(sf.db, full, res, 8, &n, &err);
 
-	if (db_batch(sf.db, sql, res, max, n, &err) == 0)
+	free(full);
+	*g = *r = NULL;
+	for (i = 0; i < n; i++)
+	{
+		if (rc == 0 && k < 2 && PQresultStatus(res[i]) == PGRES_TUPLES_OK)
+			*(k++ == 0 ? g : r) = res[i];
+		else
+			PQclear(res[i]);
+	}
+	if (rc == 0 && *r != NULL)
 		return 0;
-	log_debug("the safety observation failed: %s", err.message ? err.message : "");
+	log_warning("the live-database observation of this step failed, so it is not reported: %s",
+				err.message ? err.message : "no result");
 	db_error_clear(&err);
-	while (*n > 0)
-		PQclear(res[--(*n)]);
+	PQclear(*g);
+	PQclear(*r);
+	*g = *r = NULL;
+	if (rc != 0 && db_exec(sf.db,
+						   "ROLLBACK TO SAVEPOINT migrate_safety_obs; "
+						   "RELEASE SAVEPOINT migrate_safety_obs;",
+						   &err) != 0)
+		db_error_clear(&err);
 	return -1;
 }
 
@@ -344,17 +373,15 @@ build_observe_sql(void)
 	for (i = 0; i < sf.nrels; i++)
 		if (sf.rels[i].inherited)
 			buf_printf(&oids, "%s%u", oids.len ? "," : "", sf.rels[i].oid);
-	sf.observe_sql = xasprintf(GLOBALS_SQL OBSERVE_SQL "%s", oids.len ? oids.data : "",
-							   sf.no_txn ? STMT_NEXT : "");
+	sf.observe_sql = xasprintf(GLOBALS_SQL OBSERVE_SQL, oids.len ? oids.data : "");
 	buf_free(&oids);
 }
 
 static void
-begin_step(struct db *db, const struct unit *u, bool up, bool no_txn, const char *prefix)
+begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 {
-	PGresult *res[4];
-	int n = 0;
-	char *sql;
+	PGresult *g;
+	PGresult *r;
 
 	if (sf.active)
 		free_step_state();
@@ -365,25 +392,22 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn, const char
 	sf.up = up;
 	sf.no_txn = no_txn;
 	sf.seq = 0;
-	sql = xasprintf("%s%s%s%s", prefix, GLOBALS_SQL, SNAPSHOT_SQL, no_txn ? STMT_SAVEPOINT : "");
-	if (batch(sql, res, 4, &n) == 0 && n >= 2)
-	{
-		read_globals(res[n - (no_txn ? 3 : 2)]);
-		read_snapshot(res[n - (no_txn ? 2 : 1)]);
-		build_observe_sql();
-		sf.active = true;
-		sf.observed = true;
-		sf.t_step = now_ms();
-	}
-	free(sql);
-	while (n > 0)
-		PQclear(res[--n]);
+	if (observation(GLOBALS_SQL SNAPSHOT_SQL, no_txn ? STMT_SAVEPOINT : "", &g, &r) != 0)
+		return;
+	read_globals(g);
+	read_snapshot(r);
+	build_observe_sql();
+	sf.active = true;
+	sf.observed = true;
+	sf.t_step = now_ms();
+	PQclear(g);
+	PQclear(r);
 }
 
 void
 safety_begin(struct db *db, const struct unit *u, bool up)
 {
-	begin_step(db, u, up, false, "");
+	begin_step(db, u, up, false);
 }
 
 static struct rel *
@@ -584,33 +608,31 @@ mark_held_across(void)
 static void
 observe(const struct stmt_info *s, double dur)
 {
-	PGresult *res[4];
-	int n = 0;
+	PGresult *g;
+	PGresult *res;
 	long long touched;
 	size_t i;
 	int r;
 
-	if (batch(sf.observe_sql, res, 4, &n) != 0 || n < 2)
+	if (observation(sf.observe_sql, sf.no_txn ? STMT_NEXT : "", &g, &res) != 0)
 	{
 		free_step_state();
-		while (n > 0)
-			PQclear(res[--n]);
 		return;
 	}
-	touched = atoll(PQgetvalue(res[0], 0, 1));
-	sf.lock_timeout_zero = strcmp(PQgetvalue(res[0], 0, 0), "0") == 0;
+	touched = atoll(PQgetvalue(g, 0, 1));
+	sf.lock_timeout_zero = strcmp(PQgetvalue(g, 0, 0), "0") == 0;
 	for (i = 0; i < sf.nrels; i++)
 		sf.rels[i].seen = false;
-	for (r = 0; r < PQntuples(res[1]); r++)
-		read_observed(res[1], r);
+	for (r = 0; r < PQntuples(res); r++)
+		read_observed(res, r);
 	for (i = 0; i < sf.nrels; i++)
 		if (sf.rels[i].seen)
 			classify(s, &sf.rels[i], dur);
 	if (touched > sf.touched)
 		mark_held_across();
 	sf.touched = touched;
-	while (n > 0)
-		PQclear(res[--n]);
+	PQclear(g);
+	PQclear(res);
 }
 
 /* Counts how often a line ran (statements in C loops run many times). */
@@ -803,20 +825,23 @@ safety_observe_no_transaction(struct db *db, const struct unit *u, bool up)
 	struct db_error err = {0};
 	unit_step_fn fn = up ? u->def->up : u->def->down;
 
-	if (sf.disabled || fn == NULL)
+	if (sf.disabled || fn == NULL || sf.active)
 		return;
-	begin_step(db, u, up, true, "SAVEPOINT migrate_safety_unit;");
-	if (!sf.active)
+	if (db_exec(db, "SAVEPOINT migrate_safety_unit;", &err) != 0)
+	{
+		log_debug("could not set the safety savepoint: %s", err.message);
+		db_error_clear(&err);
 		return;
-	if (step_run(fn, db, &f) != 0)
+	}
+	begin_step(db, u, up, true);
+	if (sf.active && step_run(fn, db, &f) != 0)
 	{
 		log_debug("observing no-transaction unit %lld failed: %s", u->version,
 				  f.err.message ? f.err.message : "");
 		db_error_clear(&f.err);
 		safety_end(false);
 	}
-	else
-		safety_end(true);
+	safety_end(true); /* nothing when the step failed or was not observed */
 	if (db_exec(db,
 				"ROLLBACK TO SAVEPOINT migrate_safety_unit; RELEASE SAVEPOINT migrate_safety_unit;",
 				&err) != 0)
