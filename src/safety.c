@@ -436,11 +436,6 @@ is_index(const struct rel *x)
 	return x->kind == 'i' || x->kind == 'I';
 }
 
-/*
- * Whether only existing constraint rows changed between two SIGNATUREs
- * ("class|attributes|constraints|triggers|indexes"): VALIDATE CONSTRAINT,
- * which takes SHARE UPDATE EXCLUSIVE.
- */
 static size_t
 count_char(const char *s, size_t n, char c)
 {
@@ -451,6 +446,11 @@ count_char(const char *s, size_t n, char c)
 	return k;
 }
 
+/*
+ * Whether only existing constraint rows changed between two SIGNATUREs
+ * ("class|attributes|constraints|triggers|indexes"): VALIDATE CONSTRAINT,
+ * which takes SHARE UPDATE EXCLUSIVE.
+ */
 static bool
 only_constraints_updated(const char *a, const char *b)
 {
@@ -533,6 +533,20 @@ display_name(const struct rel *x)
 	return xasprintf("%s.%s", x->nspname, x->relname);
 }
 
+/* The most specific code wins (SPEC 11); NULL is no hazard (yet). */
+static int
+code_rank(const char *code)
+{
+	static const char *const order[] = {"no-lock-timeout", "held-across",     "blocks-writes",
+										"blocks-reads",    "validation-scan", "rewrite"};
+	int i;
+
+	for (i = 0; code != NULL && i < 6; i++)
+		if (strcmp(order[i], code) == 0)
+			return i + 1;
+	return 0;
+}
+
 /* Adds (or, for a statement in a loop, counts again) one entry. */
 static void
 add_entry(const struct stmt_info *s, const struct rel *x, const char *code, double dur)
@@ -547,6 +561,10 @@ add_entry(const struct stmt_info *s, const struct rel *x, const char *code, doub
 		{
 			h->rows += x->rows;
 			h->rewrite = h->rewrite || x->rewritten;
+			if (code_rank(code) > code_rank(h->code))
+				h->code = code;
+			if (x->held > h->mode)
+				h->mode = x->held;
 			return;
 		}
 	}
