@@ -11,6 +11,7 @@
 #ifndef MIGRATE_MIGRATE_UNIT_H
 #define MIGRATE_MIGRATE_UNIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <libpq-fe.h>
 #include "unit_def.h"
@@ -31,6 +32,32 @@ void		migrate_pq_failed(const char *file, int line, PGresult *res);
 
 /* MIGRATE_PQ_FAILED(res): migrate_pq_failed at the caller's file and line. */
 #define MIGRATE_PQ_FAILED(res) migrate_pq_failed(__FILE__, __LINE__, (res))
+
+/*
+ * Every EXEC SQL statement of the unit runs through the runner's wrapper
+ * (src/stmt_hook.h): ecpg writes each one as a call to ECPGdo(__LINE__,
+ * ...), after this header, so this macro wraps them all; a macro naming
+ * itself does not recurse.  The wrapper turns ecpglib's -202 for a SELECT
+ * without INTO that returned rows into a success, and lets verify and
+ * up --dry-run observe what each statement does (SPEC section 11).
+ * src/stmt_hook.h declares the same functions for the runner: keep the
+ * two the same.
+ */
+void		migrate_stmt_before(const char *file, const int lineno, const int compat,
+								const int force_indicator, const char *connection_name,
+								const bool questionmarks, const int st, const char *query, ...);
+bool		migrate_stmt_after(bool ok);
+void		migrate_accept(const char *file, int line, const char *code, const char *relation);
+
+#define ECPGdo(...) \
+	(migrate_stmt_before(__FILE__, __VA_ARGS__), migrate_stmt_after(ECPGdo(__VA_ARGS__)))
+
+/*
+ * MIGRATE_ACCEPT("rewrite", "users"); in a step accepts that live-database
+ * hazard on that relation for the step (SPEC 2.1): it is still reported,
+ * marked accepted, and does not make verify or up --dry-run exit 8.
+ */
+#define MIGRATE_ACCEPT(code, relation) migrate_accept(__FILE__, __LINE__, (code), (relation))
 
 #ifndef MIGRATE_UNIT_SYMBOL
 #error "units are built by the GNUmakefile, which names the unit's symbol"

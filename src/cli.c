@@ -14,13 +14,14 @@
 
 static const struct command commands[] = {
 	{"up", cmd_up, CMD_NEEDS_CONFIG,
-	 "up [--to V] [--step N] [--dry-run] [--single-transaction] [--out-of-order]",
+	 "up [--to V] [--step N] [--dry-run [--no-safety]] [--single-transaction] [--out-of-order]",
 	 "apply pending units in version order",
 	 "      --to V                 apply up to and including version V\n"
 	 "      --step N               apply at most N units\n"
 	 "      --dry-run              run everything in one transaction, report, roll back\n"
 	 "      --single-transaction   apply every selected unit in one transaction\n"
-	 "      --out-of-order         apply pending versions below the highest applied one\n"},
+	 "      --out-of-order         apply pending versions below the highest applied one\n"
+	 "      --no-safety            with --dry-run: skip the live-database hazard report\n"},
 	{"down", cmd_down, CMD_NEEDS_CONFIG | CMD_PROTECTED,
 	 "down [--step N | --to V | --all] [--dry-run] [--single-transaction]",
 	 "roll back applied units, newest first (default: one)",
@@ -45,10 +46,11 @@ static const struct command commands[] = {
 	 "      --seq                  number it after the highest version (4 digits)\n"},
 	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG, "baseline V",
 	 "record every unit up to V as baseline without running it", ""},
-	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all]",
+	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all] [--no-safety]",
 	 "prove each pending unit's down undoes its up, in a rolled-back transaction",
 	 "      --all                  verify every unit from an empty database (emptied\n"
-	 "                             inside the rolled-back transaction)\n\n"
+	 "                             inside the rolled-back transaction)\n"
+	 "      --no-safety            skip the live-database hazard report (exit 8)\n\n"
 	 "Verdicts: reversible, irreversible (declared), skipped (no-transaction),\n"
 	 "untestable (fails only in one transaction), broken (exit 7), failed (up step\n"
 	 "failed, exit 1).\n"},
@@ -85,7 +87,8 @@ static const char exit_codes[] =
 	"Exit codes: 0 success, 1 a unit failed (rolled back), 2 usage or configuration,\n"
 	"3 status --check: pending or drift, 4 lock not granted, 5 cannot connect or\n"
 	"read-only standby, 6 integrity refusal, 7 verify found a broken unit (1 if\n"
-	"an up step failed).\n";
+	"an up step failed), 8 verify or up --dry-run found a live-database hazard\n"
+	"that no unit accepted.\n";
 
 const struct command *
 cli_find_command(const char *name)

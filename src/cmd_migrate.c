@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "report.h"
+#include "safety.h"
 #include "unitname.h"
 
 static int
@@ -39,16 +40,19 @@ static int
 finish(struct engine *e, int rc)
 {
 	engine_close(e);
-	return report_finish(rc, NULL);
+	return report_finish(safety_exit_code(rc), safety_summary_json());
 }
 
 int
 cmd_up(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"to", required_argument, NULL, 't'},     {"step", required_argument, NULL, 's'},
-		{"dry-run", no_argument, NULL, 'n'},      {"single-transaction", no_argument, NULL, '1'},
-		{"out-of-order", no_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"to", required_argument, NULL, 't'},
+											 {"step", required_argument, NULL, 's'},
+											 {"dry-run", no_argument, NULL, 'n'},
+											 {"single-transaction", no_argument, NULL, '1'},
+											 {"out-of-order", no_argument, NULL, 'o'},
+											 {"no-safety", no_argument, NULL, 'S'},
+											 {NULL, 0, NULL, 0}};
 	struct up_options o = {0};
 	bool dry_run = false;
 	struct engine e;
@@ -65,6 +69,8 @@ cmd_up(struct cli *cli, int argc, char **argv)
 			return 2;
 		if (c == 'o')
 			o.out_of_order = true;
+		if (c == 'S')
+			safety_set_enabled(false);
 		if (shared_option(c, "up", argv, &dry_run, &o.single_transaction) != 0)
 			return 2;
 	}

@@ -14,6 +14,7 @@
 #include "engine_verify.h"
 #include "json.h"
 #include "report.h"
+#include "safety.h"
 
 struct verify_counts
 {
@@ -130,7 +131,8 @@ verdict_exit_code(const struct verify_counts *c)
 int
 cmd_verify(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+		{"all", no_argument, NULL, 'a'}, {"no-safety", no_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
 	struct verify_counts c = {{0}};
 	struct engine e;
 	bool all = false;
@@ -144,6 +146,8 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	{
 		if (opt == 'a')
 			all = true;
+		else if (opt == 'S')
+			safety_set_enabled(false);
 		else
 			return cli_usage_error("unknown option \"%s\" for verify", argv[optind - 1]);
 	}
@@ -161,6 +165,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	engine_close(&e);
 	if (rc == 0)
 		rc = verdict_exit_code(&c);
+	rc = safety_exit_code(rc);
 	if (!cli->json && !cli->quiet)
 		printf("verify: %d reversible, %d irreversible, %d skipped, %d broken, %d untestable, "
 			   "%d failed\n",
@@ -171,5 +176,8 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			 "\"untestable\":%d,\"failed\":%d",
 			 c.n[VERIFY_REVERSIBLE], c.n[VERIFY_IRREVERSIBLE], c.n[VERIFY_SKIPPED],
 			 c.n[VERIFY_BROKEN], c.n[VERIFY_UNTESTABLE], c.n[VERIFY_FAILED]);
+	if (safety_summary_json()[0])
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), ",%s",
+				 safety_summary_json());
 	return report_finish(rc, extra);
 }

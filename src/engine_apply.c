@@ -13,6 +13,7 @@
 #include "log.h"
 #include "registry.h"
 #include "report.h"
+#include "safety.h"
 #include "step.h"
 
 enum direction
@@ -509,12 +510,17 @@ run_together(struct engine *e, const struct unit *const *units, size_t n, enum d
 
 		if (no_transaction(units[i]))
 		{
+			if (dry_run && d == DIR_UP)
+				safety_observe_no_transaction(e->db, units[i], true);
 			report_unit("skip", units[i]->version, units[i]->name,
 						"no-transaction unit, not run in a dry run", -1);
 			report_counts()->skipped++;
 			continue;
 		}
+		if (dry_run && d == DIR_UP)
+			safety_begin(e->db, units[i], true);
 		rc = run_step(e, units[i], d, &durations[i], &f);
+		safety_end(rc == 0);
 		if (rc == 0)
 			rc = check_txn_intact(e, &f);
 		if (rc != 0)

@@ -26,6 +26,7 @@
 #include "engine_internal.h"
 #include "plan.h"
 #include "report.h"
+#include "safety.h"
 #include "schema_diff.h"
 #include "step.h"
 
@@ -200,7 +201,7 @@ exec_sql(struct engine *e, const char *sql, const char *what)
 static int
 run_step(struct engine *e, const struct unit *u, bool up, struct step_failure *f)
 {
-	return step_run(up ? u->def->up : u->def->down, e->db, f);
+	return safety_step_run(u, up, e->db, f);
 }
 
 /*
@@ -344,6 +345,8 @@ verify_unit(struct engine *e, const struct unit *u, verify_report_fn report, voi
 	/* a no-transaction step cannot run in verify's transaction */
 	if (!(u->def->flags & MIGRATE_NO_TRANSACTION))
 		rc = round_trip(e, u, &r, &why, &diff);
+	else
+		safety_observe_no_transaction(e->db, u, true);
 	if (rc == 0)
 	{
 		r.reason = why.len ? why.data : NULL;

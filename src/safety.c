@@ -1,0 +1,901 @@
+/*
+ * safety.c: observing a unit's statements during verify and up --dry-run
+ * and classifying what they would do to a live database (SPEC section
+ * 11).  The step's start lists the relations that exist (only those
+ * count); after each statement one query reads the runner's relation
+ * locks, the relations' relfilenode and the transaction's scan counters;
+ * the step's end names the hazards.  Everything read is the runner's own
+ * backend's state (pg_locks, pg_stat_xact_*), readable by any role.
+ */
+#include "safety.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ecpglib.h>
+#include <sqlca.h>
+
+#include "db.h"
+#include "log.h"
+#include "registry.h"
+#include "safety_internal.h"
+#include "step.h"
+
+/*
+ * The ctids of the catalog rows describing relation X: any DDL on it
+ * gives one of them a new ctid.  Read for the relations on which earlier
+ * units of the same run hold a blocking lock already, whose pg_locks rows
+ * cannot show whether a later statement takes that lock again.
+ */
+#define SIGNATURE(X)                                                                           \
+	"concat_ws('|', (SELECT ctid::text FROM pg_catalog.pg_class WHERE oid = " X "), "          \
+	"(SELECT string_agg(ctid::text, ',') FROM pg_catalog.pg_attribute WHERE attrelid = " X     \
+	"), (SELECT string_agg(ctid::text, ',' ORDER BY oid) FROM pg_catalog.pg_constraint "       \
+	"WHERE conrelid = " X "), (SELECT string_agg(ctid::text, ',') FROM pg_catalog.pg_trigger " \
+	"WHERE tgrelid = " X "), (SELECT string_agg(ctid::text, ',') FROM pg_catalog.pg_index "    \
+	"WHERE indrelid = " X "))"
+
+/* The runner's own granted relation locks on relation X, comma-separated. */
+#define OWN_LOCKS(X)                                                         \
+	"(SELECT string_agg(l.mode, ',') FROM pg_catalog.pg_locks l "            \
+	"WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' " \
+	"AND l.relation = " X " AND l.granted)"
+
+/* Relations in user schemas; an index names its table. */
+#define SNAPSHOT_SQL                                                                              \
+	"SELECT c.oid::int8, c.relfilenode::int8, c.relkind, coalesce(x.indrelid, c.oid)::int8, "     \
+	"n.nspname, c.relname, coalesce(s.seq_tup_read, 0), "                                         \
+	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = c.oid), "                     \
+	"coalesce(" OWN_LOCKS(                                                                        \
+		"c.oid") ", ''), "                                                                        \
+				 "CASE WHEN " OWN_LOCKS(                                                          \
+					 "c.oid") " ~ '(^|,)(Share|ShareRowExclusive|Exclusive|"                      \
+							  "AccessExclusive)Lock' THEN " SIGNATURE(                            \
+								  "c.oid") " ELSE '' END "                                        \
+										   "FROM pg_catalog.pg_class c JOIN "                     \
+										   "pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
+										   "LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = "   \
+										   "c.oid "                                               \
+										   "LEFT JOIN pg_catalog.pg_stat_xact_user_tables s ON "  \
+										   "s.relid = c.oid "                                     \
+										   "WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I') "        \
+										   "AND n.nspname NOT IN ('pg_catalog', "                 \
+										   "'information_schema') "                               \
+										   "AND n.nspname !~ '^pg_(toast|temp_)' ORDER BY c.oid;"
+
+/* lock_timeout and every row the transaction has touched so far. */
+#define GLOBALS_SQL                                                                 \
+	"SELECT pg_catalog.current_setting('lock_timeout'), coalesce(sum(seq_tup_read " \
+	"+ coalesce(idx_tup_fetch, 0) + n_tup_ins + n_tup_upd + n_tup_del), 0)::int8 "  \
+	"FROM pg_catalog.pg_stat_xact_user_tables;"
+
+/*
+ * After a statement: the relations locked or scanned by this transaction;
+ * %s is the list of oids whose SIGNATURE to read.
+ */
+#define OBSERVE_SQL                                                                               \
+	"WITH l AS (SELECT relation AS oid, string_agg(mode, ',') AS modes "                          \
+	"FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid() "                           \
+	"AND locktype = 'relation' AND granted GROUP BY relation), "                                  \
+	"s AS (SELECT relid AS oid, seq_tup_read FROM pg_catalog.pg_stat_xact_user_tables "           \
+	"WHERE seq_tup_read > 0) "                                                                    \
+	"SELECT o.oid::int8, coalesce(c.relfilenode, 0)::int8, coalesce(s.seq_tup_read, 0), "         \
+	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = o.oid), "                     \
+	"coalesce(l.modes, ''), CASE WHEN o.oid = ANY ('{%s}'::pg_catalog.oid[]) THEN " SIGNATURE(    \
+		"o.oid") " ELSE '' END FROM (SELECT oid FROM l UNION SELECT oid FROM s) o "               \
+				 "LEFT JOIN pg_catalog.pg_class c ON c.oid = o.oid LEFT JOIN l ON l.oid = o.oid " \
+				 "LEFT JOIN s ON s.oid = o.oid;"
+
+#define STMT_SAVEPOINT "SAVEPOINT migrate_safety_stmt;"
+#define STMT_NEXT "RELEASE SAVEPOINT migrate_safety_stmt; SAVEPOINT migrate_safety_stmt;"
+
+/* A relation that existed when the step began. */
+struct rel
+{
+	unsigned int oid;
+	unsigned int filenode;
+	unsigned int table; /* its own oid, or an index's table */
+	char kind;
+	char *nspname;
+	char *relname;
+	int held; /* strongest lock held so far */
+	int inherited; /* a blocking lock held before the step (earlier units) */
+	char *signature; /* owned, for inherited ones: see SIGNATURE */
+	long long seq; /* the transaction's seq_tup_read so far */
+	long nindex;
+	/* this statement */
+	bool seen;
+	int mode;
+	bool new_lock;
+	bool rewritten;
+	bool index_built;
+	long long rows;
+};
+
+struct accept
+{
+	char *code;
+	char *relation;
+};
+
+struct line_count
+{
+	const char *file;
+	int line;
+	int count;
+	double ms; /* all its runs together */
+};
+
+struct done
+{
+	long long version;
+	bool up;
+};
+
+static struct
+{
+	bool disabled;
+	bool active;
+	bool no_txn;
+	struct db *db;
+	const struct unit *unit;
+	bool up;
+	struct rel *rels;
+	size_t nrels;
+	bool lock_timeout_zero;
+	long long touched;
+	struct safety_hazard *hz;
+	size_t nhz;
+	struct accept *acc;
+	size_t nacc;
+	struct line_count *lines;
+	size_t nlines;
+	char *observe_sql; /* owned: the globals, OBSERVE_SQL and maybe STMT_NEXT */
+	double t_step;
+	double t_stmt;
+	int seq;
+	struct done *done;
+	size_t ndone;
+	int hazards;
+	int accepted;
+	bool observed;
+} sf;
+
+void
+safety_set_enabled(bool on)
+{
+	sf.disabled = !on;
+}
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
+}
+
+static int
+mode_from_name(const char *s, size_t n)
+{
+	static const char *const names[] = {"",
+										"AccessShareLock",
+										"RowShareLock",
+										"RowExclusiveLock",
+										"ShareUpdateExclusiveLock",
+										"ShareLock",
+										"ShareRowExclusiveLock",
+										"ExclusiveLock",
+										"AccessExclusiveLock"};
+	int m;
+
+	for (m = MODE_ACCESS_EXCLUSIVE; m > MODE_NONE; m--)
+		if (strlen(names[m]) == n && strncmp(names[m], s, n) == 0)
+			return m;
+	return MODE_NONE;
+}
+
+/* The strongest mode in pg_locks' comma-separated list. */
+static int
+strongest_mode(const char *list)
+{
+	int best = MODE_NONE;
+
+	while (*list)
+	{
+		size_t n = strcspn(list, ",");
+		int m = mode_from_name(list, n);
+
+		if (m > best)
+			best = m;
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+	return best;
+}
+
+static void
+free_step_state(void)
+{
+	size_t i;
+
+	for (i = 0; i < sf.nrels; i++)
+	{
+		free(sf.rels[i].nspname);
+		free(sf.rels[i].relname);
+		free(sf.rels[i].signature);
+	}
+	free(sf.observe_sql);
+	sf.observe_sql = NULL;
+	for (i = 0; i < sf.nhz; i++)
+	{
+		free(sf.hz[i].relation);
+		free(sf.hz[i].qualified);
+	}
+	for (i = 0; i < sf.nacc; i++)
+	{
+		free(sf.acc[i].code);
+		free(sf.acc[i].relation);
+	}
+	free(sf.rels);
+	free(sf.hz);
+	free(sf.acc);
+	free(sf.lines);
+	sf.rels = NULL;
+	sf.hz = NULL;
+	sf.acc = NULL;
+	sf.lines = NULL;
+	sf.nrels = sf.nhz = sf.nacc = sf.nlines = 0;
+	sf.active = false;
+}
+
+static bool
+observed_before(const struct unit *u, bool up)
+{
+	size_t i;
+
+	for (i = 0; i < sf.ndone; i++)
+		if (sf.done[i].version == u->version && sf.done[i].up == up)
+			return true;
+	sf.done = xrealloc(sf.done, (sf.ndone + 1) * sizeof(*sf.done));
+	sf.done[sf.ndone].version = u->version;
+	sf.done[sf.ndone].up = up;
+	sf.ndone++;
+	return false;
+}
+
+static void
+read_globals(const PGresult *g)
+{
+	sf.lock_timeout_zero = strcmp(PQgetvalue(g, 0, 0), "0") == 0;
+	sf.touched = atoll(PQgetvalue(g, 0, 1));
+}
+
+static void
+read_snapshot(const PGresult *r)
+{
+	int i;
+
+	sf.nrels = (size_t) PQntuples(r);
+	sf.rels = xcalloc(sf.nrels + 1, sizeof(*sf.rels));
+	for (i = 0; i < PQntuples(r); i++)
+	{
+		struct rel *x = &sf.rels[i];
+
+		x->oid = (unsigned int) strtoul(PQgetvalue(r, i, 0), NULL, 10);
+		x->filenode = (unsigned int) strtoul(PQgetvalue(r, i, 1), NULL, 10);
+		x->kind = PQgetvalue(r, i, 2)[0];
+		x->table = (unsigned int) strtoul(PQgetvalue(r, i, 3), NULL, 10);
+		x->nspname = xstrdup(PQgetvalue(r, i, 4));
+		x->relname = xstrdup(PQgetvalue(r, i, 5));
+		x->seq = atoll(PQgetvalue(r, i, 6));
+		x->nindex = atol(PQgetvalue(r, i, 7));
+		x->held = strongest_mode(PQgetvalue(r, i, 8));
+		if (x->held >= MODE_SHARE)
+		{
+			x->inherited = x->held;
+			x->signature = xstrdup(PQgetvalue(r, i, 9));
+		}
+	}
+}
+
+/*
+ * Runs sql (the globals query, then one more query) in one round trip,
+ * inside a savepoint of its own so that a failure leaves the unit's
+ * transaction as it was, then suffix.  Returns 0 with *g and *r (the two
+ * results; PQclear both), or -1 after a warning, the observation of the
+ * step then being off.
+ */
+static int
+observation(const char *sql, const char *suffix, PGresult **g, PGresult **r)
+{
+	PGresult *res[8];
+	struct db_error err = {0};
+	char *full = xasprintf("SAVEPOINT migrate_safety_obs;%sRELEASE SAVEPOINT migrate_safety_obs;%s",
+						   sql, suffix);
+	int n = 0;
+	int k = 0;
+	int i;
+	int rc = db_batch(sf.db, full, res, 8, &n, &err);
+
+	free(full);
+	*g = *r = NULL;
+	for (i = 0; i < n; i++)
+	{
+		if (rc == 0 && k < 2 && PQresultStatus(res[i]) == PGRES_TUPLES_OK)
+			*(k++ == 0 ? g : r) = res[i];
+		else
+			PQclear(res[i]);
+	}
+	if (rc == 0 && *r != NULL)
+		return 0;
+	log_warning("the live-database observation of this step failed, so it is not reported: %s",
+				err.message ? err.message : "no result");
+	db_error_clear(&err);
+	PQclear(*g);
+	PQclear(*r);
+	*g = *r = NULL;
+	if (rc != 0 && db_exec(sf.db,
+						   "ROLLBACK TO SAVEPOINT migrate_safety_obs; "
+						   "RELEASE SAVEPOINT migrate_safety_obs;",
+						   &err) != 0)
+		db_error_clear(&err);
+	return -1;
+}
+
+/* The query after each statement, with the inherited relations' oids. */
+static void
+build_observe_sql(void)
+{
+	struct buf oids;
+	size_t i;
+
+	buf_init(&oids);
+	for (i = 0; i < sf.nrels; i++)
+		if (sf.rels[i].inherited)
+			buf_printf(&oids, "%s%u", oids.len ? "," : "", sf.rels[i].oid);
+	sf.observe_sql = xasprintf(GLOBALS_SQL OBSERVE_SQL, oids.len ? oids.data : "");
+	buf_free(&oids);
+}
+
+static void
+begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
+{
+	PGresult *g;
+	PGresult *r;
+
+	if (sf.active)
+		free_step_state();
+	if (sf.disabled || u == NULL || observed_before(u, up))
+		return;
+	sf.db = db;
+	sf.unit = u;
+	sf.up = up;
+	sf.no_txn = no_txn;
+	sf.seq = 0;
+	if (observation(GLOBALS_SQL SNAPSHOT_SQL, no_txn ? STMT_SAVEPOINT : "", &g, &r) != 0)
+		return;
+	read_globals(g);
+	read_snapshot(r);
+	build_observe_sql();
+	sf.active = true;
+	sf.observed = true;
+	sf.t_step = now_ms();
+	PQclear(g);
+	PQclear(r);
+}
+
+void
+safety_begin(struct db *db, const struct unit *u, bool up)
+{
+	begin_step(db, u, up, false);
+}
+
+static struct rel *
+find_rel(unsigned int oid)
+{
+	size_t lo = 0;
+	size_t hi = sf.nrels;
+
+	while (lo < hi)
+	{
+		size_t mid = (lo + hi) / 2;
+
+		if (sf.rels[mid].oid == oid)
+			return &sf.rels[mid];
+		if (sf.rels[mid].oid < oid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool
+is_index(const struct rel *x)
+{
+	return x->kind == 'i' || x->kind == 'I';
+}
+
+static size_t
+count_char(const char *s, size_t n, char c)
+{
+	size_t k = 0;
+
+	while (n-- > 0)
+		k += *s++ == c;
+	return k;
+}
+
+/*
+ * Whether only existing constraint rows changed between two SIGNATUREs
+ * ("class|attributes|constraints|triggers|indexes"): VALIDATE CONSTRAINT,
+ * which takes SHARE UPDATE EXCLUSIVE.
+ */
+static bool
+only_constraints_updated(const char *a, const char *b)
+{
+	int part;
+
+	for (part = 0; part < 5; part++)
+	{
+		size_t la = strcspn(a, "|");
+		size_t lb = strcspn(b, "|");
+
+		if (la != lb || strncmp(a, b, la) != 0)
+		{
+			/* the constraints part may differ, with as many rows as before */
+			if (part != 2 || count_char(a, la, ',') != count_char(b, lb, ','))
+				return false;
+		}
+		a += la + (a[la] == '|');
+		b += lb + (b[lb] == '|');
+	}
+	return true;
+}
+
+/*
+ * On a relation an earlier unit of the same run holds a blocking lock on,
+ * pg_locks cannot show a statement taking it again: DDL on it (a changed
+ * SIGNATURE) is taken to need that lock, except VALIDATE CONSTRAINT.
+ */
+static void
+inherited_lock(struct rel *x, const char *signature)
+{
+	const char *before = x->signature ? x->signature : "";
+
+	if (strcmp(signature, before) == 0)
+		return;
+	if (!only_constraints_updated(before, signature))
+	{
+		x->new_lock = true;
+		x->mode = x->inherited > x->mode ? x->inherited : x->mode;
+	}
+	free(x->signature);
+	x->signature = xstrdup(signature);
+}
+
+/* Reads one row of OBSERVE_SQL into its relation's "this statement" fields. */
+static struct rel *
+read_observed(const PGresult *r, int i)
+{
+	struct rel *x = find_rel((unsigned int) strtoul(PQgetvalue(r, i, 0), NULL, 10));
+	unsigned int filenode;
+	long long seq;
+	long nindex;
+
+	if (x == NULL)
+		return NULL; /* created by the unit, or not a user relation */
+	filenode = (unsigned int) strtoul(PQgetvalue(r, i, 1), NULL, 10);
+	seq = atoll(PQgetvalue(r, i, 2));
+	nindex = atol(PQgetvalue(r, i, 3));
+	x->seen = true;
+	x->mode = strongest_mode(PQgetvalue(r, i, 4));
+	x->new_lock = x->mode > x->held;
+	x->rewritten = filenode != 0 && x->filenode != 0 && filenode != x->filenode;
+	x->index_built = nindex > x->nindex;
+	x->rows = seq > x->seq ? seq - x->seq : 0;
+	if (x->inherited)
+		inherited_lock(x, PQgetvalue(r, i, 5));
+	if (filenode != 0)
+		x->filenode = filenode;
+	x->seq = seq;
+	x->nindex = nindex;
+	if (x->mode > x->held)
+		x->held = x->mode;
+	return x;
+}
+
+static char *
+display_name(const struct rel *x)
+{
+	if (strcmp(x->nspname, "public") == 0)
+		return xstrdup(x->relname);
+	return xasprintf("%s.%s", x->nspname, x->relname);
+}
+
+/* The most specific code wins (SPEC 11); NULL is no hazard (yet). */
+static int
+code_rank(const char *code)
+{
+	static const char *const order[] = {"no-lock-timeout", "held-across",     "blocks-writes",
+										"blocks-reads",    "validation-scan", "rewrite"};
+	int i;
+
+	for (i = 0; code != NULL && i < 6; i++)
+		if (strcmp(order[i], code) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* Adds (or, for a statement in a loop, counts again) one entry. */
+static void
+add_entry(const struct stmt_info *s, const struct rel *x, const char *code, double dur)
+{
+	struct safety_hazard *h;
+	size_t i;
+
+	for (i = 0; i < sf.nhz; i++)
+	{
+		h = &sf.hz[i];
+		if (h->line == s->line && h->oid == x->oid && strcmp(h->file, s->file) == 0)
+		{
+			h->rows += x->rows;
+			h->rewrite = h->rewrite || x->rewritten;
+			if (code_rank(code) > code_rank(h->code))
+				h->code = code;
+			if (x->held > h->mode)
+				h->mode = x->held;
+			return;
+		}
+	}
+	sf.hz = xrealloc(sf.hz, (sf.nhz + 1) * sizeof(*sf.hz));
+	h = &sf.hz[sf.nhz++];
+	memset(h, 0, sizeof(*h));
+	h->code = code;
+	h->file = s->file;
+	h->line = s->line;
+	h->oid = x->oid;
+	h->relation = display_name(x);
+	h->qualified = xasprintf("%s.%s", x->nspname, x->relname);
+	h->mode = x->held;
+	h->rewrite = x->rewritten;
+	h->rows = x->rows;
+	h->taken_ms = sf.t_stmt - sf.t_step;
+	h->stmt_ms = dur;
+	h->seq = sf.seq;
+	h->lock_timeout_zero = sf.lock_timeout_zero;
+}
+
+static bool
+table_rewritten(unsigned int table)
+{
+	struct rel *t = find_rel(table);
+
+	return t != NULL && t->seen && t->rewritten;
+}
+
+/* What one statement did to one relation that existed before the step. */
+static void
+classify(const struct stmt_info *s, const struct rel *x, double dur)
+{
+	bool blocking = x->held >= MODE_SHARE;
+
+	if (x->rewritten && !(is_index(x) && table_rewritten(x->table)))
+		add_entry(s, x, "rewrite", dur);
+	else if (is_index(x))
+		return; /* the lock that matters is its table's */
+	else if (x->rows > 0 && blocking && x->index_built)
+		add_entry(s, x, x->held == MODE_ACCESS_EXCLUSIVE ? "blocks-reads" : "blocks-writes", dur);
+	else if (x->rows > 0 && blocking && x->new_lock)
+		add_entry(s, x, "validation-scan", dur);
+	else if (x->new_lock && x->mode >= MODE_SHARE)
+		add_entry(s, x, NULL, dur); /* a catalog change, so far */
+}
+
+/* A statement that touched rows makes every earlier catalog-only lock a hazard. */
+static void
+mark_held_across(void)
+{
+	size_t i;
+
+	for (i = 0; i < sf.nhz; i++)
+		if (sf.hz[i].code == NULL && sf.hz[i].seq < sf.seq)
+			sf.hz[i].code = "held-across";
+}
+
+static void
+observe(const struct stmt_info *s, double dur)
+{
+	PGresult *g;
+	PGresult *res;
+	long long touched;
+	size_t i;
+	int r;
+
+	if (observation(sf.observe_sql, sf.no_txn ? STMT_NEXT : "", &g, &res) != 0)
+	{
+		free_step_state();
+		return;
+	}
+	touched = atoll(PQgetvalue(g, 0, 1));
+	sf.lock_timeout_zero = strcmp(PQgetvalue(g, 0, 0), "0") == 0;
+	for (i = 0; i < sf.nrels; i++)
+		sf.rels[i].seen = false;
+	for (r = 0; r < PQntuples(res); r++)
+		read_observed(res, r);
+	for (i = 0; i < sf.nrels; i++)
+		if (sf.rels[i].seen)
+			classify(s, &sf.rels[i], dur);
+	if (touched > sf.touched)
+		mark_held_across();
+	sf.touched = touched;
+	PQclear(g);
+	PQclear(res);
+}
+
+/* Counts how often a line ran (statements in C loops run many times). */
+static struct line_count *
+count_line(const char *file, int line, bool add)
+{
+	size_t i;
+
+	for (i = 0; i < sf.nlines; i++)
+		if (sf.lines[i].line == line && strcmp(sf.lines[i].file, file) == 0)
+		{
+			sf.lines[i].count += add;
+			return &sf.lines[i];
+		}
+	if (!add)
+		return NULL;
+	sf.lines = xrealloc(sf.lines, (sf.nlines + 1) * sizeof(*sf.lines));
+	sf.lines[sf.nlines].file = file;
+	sf.lines[sf.nlines].line = line;
+	sf.lines[sf.nlines].count = 1;
+	sf.lines[sf.nlines].ms = 0;
+	return &sf.lines[sf.nlines++];
+}
+
+void
+safety_stmt_begin(const struct stmt_info *s)
+{
+	if (!sf.active)
+		return;
+	count_line(s->file, s->line, true);
+	sf.seq++;
+	sf.t_stmt = now_ms();
+}
+
+/* In a no-transaction step: the statement refused a transaction block. */
+static bool
+skip_outside_block(const struct stmt_info *s)
+{
+	struct sqlca_t *ca = ECPGget_sqlca();
+	struct db_error err = {0};
+
+	if (!sf.no_txn || ca == NULL || strncmp(ca->sqlstate, "25001", 5) != 0)
+		return false;
+	if (db_exec(sf.db, "ROLLBACK TO SAVEPOINT migrate_safety_stmt;", &err) != 0)
+	{
+		db_error_clear(&err);
+		return false;
+	}
+	log_debug("%s:%d cannot run in a transaction block: not observed", s->file, s->line);
+	ca->sqlcode = 0;
+	memcpy(ca->sqlstate, "00000", 5);
+	ca->sqlerrm.sqlerrml = 0;
+	ca->sqlerrm.sqlerrmc[0] = '\0';
+	return true;
+}
+
+bool
+safety_stmt_end(const struct stmt_info *s, bool ok)
+{
+	double dur;
+
+	if (!sf.active)
+		return ok;
+	dur = now_ms() - sf.t_stmt;
+	count_line(s->file, s->line, false)->ms += dur;
+	if (!ok)
+		return skip_outside_block(s);
+	/* a COPY still open, or a unit that ended the transaction: look no further */
+	if (PQtransactionStatus(sf.db->conn) != PQTRANS_INTRANS)
+		return ok;
+	observe(s, dur);
+	return ok;
+}
+
+void
+migrate_accept(const char *file, int line, const char *code, const char *relation)
+{
+	struct accept *a;
+
+	if (code == NULL || relation == NULL || safety_code_hint(code) == NULL)
+	{
+		log_warning("%s:%d: MIGRATE_ACCEPT names no known hazard code (\"%s\")", file, line,
+					code ? code : "(null)");
+		return;
+	}
+	if (!sf.active)
+		return;
+	sf.acc = xrealloc(sf.acc, (sf.nacc + 1) * sizeof(*sf.acc));
+	a = &sf.acc[sf.nacc++];
+	a->code = xstrdup(code);
+	a->relation = xstrdup(relation);
+}
+
+static bool
+is_accepted(const struct safety_hazard *h)
+{
+	size_t i;
+
+	for (i = 0; i < sf.nacc; i++)
+		if (strcmp(sf.acc[i].code, h->code) == 0 && (strcmp(sf.acc[i].relation, h->relation) == 0 ||
+													 strcmp(sf.acc[i].relation, h->qualified) == 0))
+			return true;
+	return false;
+}
+
+/* How often each hazard's line ran: stmt counts are kept per line. */
+static void
+finish_entry(struct safety_hazard *h, double end)
+{
+	h->held_ms = (long) (sf.no_txn ? h->stmt_ms : end - sf.t_step - h->taken_ms);
+	if (h->code == NULL && (sf.no_txn || h->lock_timeout_zero))
+		h->code = "no-lock-timeout";
+	if (h->code != NULL)
+		h->accepted = is_accepted(h);
+}
+
+static int
+by_line(const void *a, const void *b)
+{
+	const struct safety_hazard *x = a;
+	const struct safety_hazard *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void
+safety_end(bool step_ok)
+{
+	struct safety_step st;
+	char label[256];
+	double end = now_ms();
+	size_t i;
+
+	if (!sf.active)
+		return;
+	if (!step_ok)
+	{
+		free_step_state();
+		return;
+	}
+	snprintf(label, sizeof(label), "%04lld_%s", sf.unit->version, sf.unit->name);
+	st.label = label;
+	st.version = sf.unit->version;
+	st.name = sf.unit->name;
+	st.up = sf.up;
+	for (i = 0; i < sf.nlines; i++)
+		log_debug("%s:%d (%s %s): ran %d time%s, %.0f ms", sf.lines[i].file, sf.lines[i].line,
+				  label, sf.up ? "up" : "down", sf.lines[i].count,
+				  sf.lines[i].count == 1 ? "" : "s", sf.lines[i].ms);
+	if (sf.nhz > 1)
+		qsort(sf.hz, sf.nhz, sizeof(*sf.hz), by_line);
+	for (i = 0; i < sf.nhz; i++)
+	{
+		struct safety_hazard *h = &sf.hz[i];
+		struct line_count *lc = count_line(h->file, h->line, false);
+
+		finish_entry(h, end);
+		h->count = lc != NULL ? lc->count : 1;
+		h->duration_ms = lc != NULL ? (long) lc->ms : (long) h->stmt_ms;
+		if (h->code == NULL)
+		{
+			safety_report_listed(&st, h);
+			continue;
+		}
+		safety_report_hazard(&st, h);
+		sf.hazards++;
+		if (h->accepted)
+			sf.accepted++;
+	}
+	free_step_state();
+}
+
+int
+safety_step_run(const struct unit *u, bool up, struct db *db, struct step_failure *f)
+{
+	int rc;
+
+	safety_begin(db, u, up);
+	rc = step_run(up ? u->def->up : u->def->down, db, f);
+	safety_end(rc == 0);
+	return rc;
+}
+
+void
+safety_observe_no_transaction(struct db *db, const struct unit *u, bool up)
+{
+	struct step_failure f;
+	struct db_error err = {0};
+	unit_step_fn fn = up ? u->def->up : u->def->down;
+
+	if (sf.disabled || fn == NULL || sf.active)
+		return;
+	if (db_exec(db, "SAVEPOINT migrate_safety_unit;", &err) != 0)
+	{
+		log_debug("could not set the safety savepoint: %s", err.message);
+		db_error_clear(&err);
+		return;
+	}
+	begin_step(db, u, up, true);
+	if (sf.active && step_run(fn, db, &f) != 0)
+	{
+		log_debug("observing no-transaction unit %lld failed: %s", u->version,
+				  f.err.message ? f.err.message : "");
+		db_error_clear(&f.err);
+		safety_end(false);
+	}
+	safety_end(true); /* nothing when the step failed or was not observed */
+	if (db_exec(db,
+				"ROLLBACK TO SAVEPOINT migrate_safety_unit; RELEASE SAVEPOINT migrate_safety_unit;",
+				&err) != 0)
+	{
+		log_debug("could not roll back the safety savepoint: %s", err.message);
+		db_error_clear(&err);
+	}
+}
+
+int
+safety_exit_code(int rc)
+{
+	if (rc == 0 && sf.hazards > sf.accepted)
+		return 8;
+	return rc;
+}
+
+int
+safety_hazard_count(void)
+{
+	return sf.hazards;
+}
+
+int
+safety_accepted_count(void)
+{
+	return sf.accepted;
+}
+
+const char *
+safety_summary_json(void)
+{
+	static char out[96];
+
+	if (!sf.observed)
+		return "";
+	snprintf(out, sizeof(out), "\"hazards\":%d,\"accepted_hazards\":%d", sf.hazards, sf.accepted);
+	return out;
+}

@@ -1,0 +1,74 @@
+/*
+ * safety.h: the live-database safety observation of SPEC section 11.
+ * While verify and up --dry-run run a unit's step in their rolled-back
+ * transaction, every statement is followed by one query that reads the
+ * runner's own locks (pg_locks), the relations' storage (relfilenode)
+ * and the transaction's scan counters (pg_stat_xact_user_tables); the
+ * step's end turns what was seen into hazards, reported per statement.
+ * A real up never observes anything.
+ */
+#ifndef MIGRATE_SAFETY_H
+#define MIGRATE_SAFETY_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "stmt_hook.h"
+
+struct db;
+struct step_failure;
+struct unit;
+
+/* --no-safety turns the observation off for the whole run. */
+void safety_set_enabled(bool on);
+
+/*
+ * Starts observing u's up (or down) step on db: one query that lists the
+ * relations that exist now.  Does nothing when the observation is off or
+ * this step of u was observed already in this run (verify applies a unit
+ * again after its round trip).  Never fails: a failed query only turns
+ * the observation off for this step (with a debug line).
+ */
+void safety_begin(struct db *db, const struct unit *u, bool up);
+
+/*
+ * Ends the step begun by safety_begin: when step_ok, classifies what was
+ * seen and reports each hazard (a line, or a JSON event); when not, the
+ * observation is dropped (the step's failure is the news).
+ */
+void safety_end(bool step_ok);
+
+/*
+ * safety_begin, step_run of u's up or down step on db, safety_end:
+ * what verify calls instead of step_run.  Returns step_run's result.
+ */
+int safety_step_run(const struct unit *u, bool up, struct db *db, struct step_failure *f)
+	__attribute__((warn_unused_result));
+
+/*
+ * A no-transaction unit is not run by verify or a dry run.  This runs its
+ * step inside a savepoint of the open transaction, rolled back after, to
+ * observe it: a statement that cannot run in a transaction block
+ * (CREATE INDEX CONCURRENTLY) is skipped, every other one is observed as
+ * running without lock_timeout.  A failing step is dropped silently.
+ */
+void safety_observe_no_transaction(struct db *db, const struct unit *u, bool up);
+
+/* Hooks of stmt_hook.c around every unit statement. */
+void safety_stmt_begin(const struct stmt_info *s);
+bool safety_stmt_end(const struct stmt_info *s, bool ok);
+
+/* 8 when rc is 0 and a hazard no unit accepted was reported, else rc. */
+int safety_exit_code(int rc);
+
+/*
+ * The summary members ("hazards":N,"accepted_hazards":M) when anything
+ * was observed, else "" (a static buffer, valid until the next call).
+ */
+const char *safety_summary_json(void);
+
+/* How many hazards were reported, and how many of them were accepted. */
+int safety_hazard_count(void);
+int safety_accepted_count(void);
+
+#endif
