@@ -5,12 +5,14 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "unitname.h"
 
 static const struct command commands[] = {
 	{"up", cmd_up, CMD_NEEDS_CONFIG,
@@ -130,16 +132,37 @@ cli_usage_error(const char *fmt, ...)
 }
 
 int
-cli_parse_count(const char *opt, const char *text, long *out)
+cli_parse_int(const char *opt, const char *text, long min, long max, long *out)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < 0)
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (end == text || *end != '\0')
 		return cli_usage_error("invalid value \"%s\" for %s: expected a whole number", text, opt);
+	if (errno == ERANGE || v < min || v > max)
+		return cli_usage_error("%s must be in range %ld..%ld, not \"%s\"", opt, min, max, text);
 	*out = v;
+	return 0;
+}
+
+int
+cli_parse_count(const char *opt, const char *text, long *out)
+{
+	return cli_parse_int(opt, text, 1, INT_MAX, out);
+}
+
+int
+cli_parse_version(const char *opt, const char *text, long long min, long long *out)
+{
+	if (unitname_parse_version(text, out) != 0)
+		return cli_usage_error("invalid version \"%s\" for %s: expected 1 to %d digits", text, opt,
+							   UNITNAME_MAX_DIGITS);
+	if (*out < min)
+		return cli_usage_error("%s must be at least %lld, not \"%s\"", opt, min, text);
 	return 0;
 }
 

@@ -20,6 +20,7 @@ struct cli
 	bool verbose;
 	bool color;
 	bool force;
+	bool url_option; /* -d was given: it names the target */
 	struct migrate_config cfg; /* loaded when CMD_NEEDS_CONFIG */
 };
 
@@ -46,10 +47,25 @@ void cli_usage(const struct command *cmd);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Parses a whole non-negative number for option opt.  Returns 0, or 2
- * after cli_usage_error.
+ * Parses a whole number for option opt and checks that it lies in
+ * min..max (PostgreSQL's option_parse_int).  Returns 0 and sets *out, or
+ * 2 after cli_usage_error naming the option and the range.
+ */
+int cli_parse_int(const char *opt, const char *text, long min, long max, long *out)
+	__attribute__((warn_unused_result));
+
+/*
+ * cli_parse_int for a number of units to act on (--step N): 1..INT_MAX,
+ * so that 0 can never be taken for "no limit".
  */
 int cli_parse_count(const char *opt, const char *text, long *out)
+	__attribute__((warn_unused_result));
+
+/*
+ * Parses a version for option opt (1 to 18 digits) that must be at least
+ * min.  Returns 0 and sets *out, or 2 after cli_usage_error.
+ */
+int cli_parse_version(const char *opt, const char *text, long long min, long long *out)
 	__attribute__((warn_unused_result));
 
 /* Command implementations (src/cmd_*.c). */

@@ -91,7 +91,7 @@ connect_maintenance(const struct migrate_config *cfg, struct db **db)
 		log_debug("no \"postgres\" database; trying template1");
 	}
 	if (rc != 0)
-		db_report_connect_failure(rc, &err);
+		report_connect_failure(rc, &err);
 	db_error_clear(&err);
 	return rc;
 }

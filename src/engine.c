@@ -95,7 +95,7 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 	rc = db_connect(cfg->database_url, &o, &e->db, &err);
 	if (rc != 0)
 	{
-		db_report_connect_failure(rc, &err);
+		report_connect_failure(rc, &err);
 		db_error_clear(&err);
 		return rc;
 	}

@@ -295,7 +295,7 @@ direct_db(struct engine *e, struct db **out)
 		rc = db_connect(e->cfg->direct_url, &o, &e->direct, &err);
 		if (rc != 0)
 		{
-			db_report_connect_failure(rc, &err);
+			report_connect_failure(rc, &err);
 			db_error_clear(&err);
 			return rc;
 		}

@@ -63,6 +63,6 @@ printf 'lock_timeout: 1s\nunknwon_key: 1\n' >typo.yaml
 command_checks_all 2 '^$' 'typo\.yaml:2:1: error: unknown key "unknwon_key"' "an unknown key is an error at the key" -- "$MIGRATE_BIN" -c typo.yaml status
 
 rm -f migrate.yaml .env
-command_checks_all 0 '^2$' '^$' "without any configuration file -d is enough" -- "$MIGRATE_BIN" -d "$(db_url "$dev")" version
+command_checks_all 0 '^0002$' '^$' "without any configuration file -d is enough" -- "$MIGRATE_BIN" -d "$(db_url "$dev")" version
 
 done_testing

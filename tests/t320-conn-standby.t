@@ -67,7 +67,7 @@ done
 command_checks_all 0 '0002 +create_profiles +applied' '' "status works on a read-only standby" \
 	-- "$MIGRATE_BIN" -d "$SB_URL" status
 like "$OUT" '0003 +create_statistics +pending' "status on the standby lists the pending units"
-command_checks_all 0 '^2$' '' "version works on a read-only standby" -- "$MIGRATE_BIN" -d "$SB_URL" version
+command_checks_all 0 '^0002$' '' "version works on a read-only standby" -- "$MIGRATE_BIN" -d "$SB_URL" version
 command_checks_all 0 '' '^$' "schema works on a read-only standby" -- "$MIGRATE_BIN" -d "$SB_URL" schema
 is "$(psql_val "$PRI_URL" 'select count(*) from schema_migrations')" 2 "nothing was applied anywhere by the refused runs"
 

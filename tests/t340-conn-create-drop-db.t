@@ -75,7 +75,7 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 command_checks_all 1 '' "could not drop database \"$busy\".*
-detail: database \"$busy\" is being accessed by other users \\(SQLSTATE 55006\\)" \
+server: database \"$busy\" is being accessed by other users \\(SQLSTATE 55006\\)" \
 	"drop-db of a database in use fails with the server's reason" \
 	-- "$MIGRATE_BIN" -d "$(url_for "$busy")" drop-db
 kill "${_TAP_BG[holder]}" 2>/dev/null
