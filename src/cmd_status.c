@@ -23,7 +23,8 @@ recorded_hash(const struct history *h)
 static const char *
 entry_vertext(const struct plan_entry *e, char vt[VERTEXT_SIZE])
 {
-	return e->unit != NULL ? vertext_from_file(e->unit->file, e->version, vt) : vertext(e->version, vt);
+	return e->unit != NULL ? vertext_from_file(e->unit->file, e->version, vt)
+						   : vertext(e->version, vt);
 }
 
 static int
@@ -107,8 +108,7 @@ print_status_text(const struct plan_status *st, const char *live, const char *re
 	char vt[VERTEXT_SIZE];
 	size_t i;
 
-	printf("%-*s  %-30s %-12s %-24s %s\n", w, "version", "name", "state", "applied_at",
-		   "duration");
+	printf("%-*s  %-30s %-12s %-24s %s\n", w, "version", "name", "state", "applied_at", "duration");
 	for (i = 0; i < st->n; i++)
 	{
 		const struct plan_entry *e = &st->entries[i];

@@ -26,7 +26,7 @@ duration_parse(const char *text, long *ms)
 		if (value > (LONG_MAX - 9) / 10)
 			value = (LONG_MAX - 9) / 10; /* saturate: out of range below */
 		else
-		value = value * 10 + (*p - '0');
+			value = value * 10 + (*p - '0');
 	}
 	if (*p == '\0')
 	{

@@ -251,8 +251,7 @@ report_connect_failure(int exit_code, const struct db_error *failure)
 {
 	struct db_error why = {"", failure->detail, NULL, failure->hint};
 
-	report_error(exit_code, failure->message, failure->detail != NULL ? &why : NULL, NULL, NULL,
-				 0);
+	report_error(exit_code, failure->message, failure->detail != NULL ? &why : NULL, NULL, NULL, 0);
 }
 
 static long

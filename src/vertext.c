@@ -73,8 +73,8 @@ vertext_width(void)
 	width = 0;
 	for (i = 0; i < registry_count; i++)
 	{
-		int n = (int) strlen(vertext_from_file(registry_units[i].file, registry_units[i].version,
-											   buf));
+		int n =
+			(int) strlen(vertext_from_file(registry_units[i].file, registry_units[i].version, buf));
 
 		if (n > width)
 			width = n;
