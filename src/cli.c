@@ -15,7 +15,7 @@
 #include "unitname.h"
 
 static const struct command commands[] = {
-	{"up", cmd_up, CMD_NEEDS_CONFIG,
+	{"up", cmd_up, CMD_NEEDS_CONFIG | CMD_CHANGES,
 	 "up [--to V] [--step N] [--dry-run] [--single-transaction] [--out-of-order]",
 	 "apply pending units in version order",
 	 "      --to V                 apply up to and including version V\n"
@@ -23,7 +23,7 @@ static const struct command commands[] = {
 	 "      --dry-run              run everything in one transaction, report, roll back\n"
 	 "      --single-transaction   apply every selected unit in one transaction\n"
 	 "      --out-of-order         apply pending versions below the highest applied one\n"},
-	{"down", cmd_down, CMD_NEEDS_CONFIG | CMD_PROTECTED,
+	{"down", cmd_down, CMD_NEEDS_CONFIG | CMD_PROTECTED | CMD_CHANGES,
 	 "down [--step N | --to V | --all] [--dry-run] [--single-transaction]",
 	 "roll back applied units, newest first (default: one)",
 	 "      --step N               roll back the newest N units\n"
@@ -31,7 +31,7 @@ static const struct command commands[] = {
 	 "      --all                  roll back every applied unit\n"
 	 "      --dry-run              run the down steps in one transaction, report, roll back\n"
 	 "      --single-transaction   roll back every selected unit in one transaction\n"},
-	{"redo", cmd_redo, CMD_NEEDS_CONFIG | CMD_PROTECTED, "redo [--step N]",
+	{"redo", cmd_redo, CMD_NEEDS_CONFIG | CMD_PROTECTED | CMD_CHANGES, "redo [--step N]",
 	 "roll back then re-apply the newest N units (default 1)",
 	 "      --step N               redo the newest N units\n"},
 	{"status", cmd_status, CMD_NEEDS_CONFIG, "status [--check] [--no-drift]",
@@ -49,12 +49,12 @@ static const struct command commands[] = {
 	 "      --timestamp            number it with the UTC time, YYYYMMDDHHMMSS\n"
 	 "                             (default: the numbering the units there use;\n"
 	 "                             timestamps in an empty directory)\n"},
-	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG, "baseline V",
+	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG | CMD_CHANGES, "baseline V",
 	 "record every unit up to V as baseline without running it", ""},
 	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all]",
 	 "prove each pending unit's down undoes its up, in a rolled-back transaction",
 	 "      --all                  verify every unit, rolling back the applied ones first\n"},
-	{"repair", cmd_repair, CMD_NEEDS_CONFIG, "repair",
+	{"repair", cmd_repair, CMD_NEEDS_CONFIG | CMD_CHANGES, "repair",
 	 "store this binary's checksums; clear running rows whose runner is gone", ""},
 	{"schema", cmd_schema, CMD_NEEDS_CONFIG, "schema",
 	 "print the canonical schema description that the fingerprint hashes", ""},
@@ -62,6 +62,10 @@ static const struct command commands[] = {
 	 "create the target database if it is missing", ""},
 	{"drop-db", cmd_drop_db, CMD_NEEDS_CONFIG | CMD_PROTECTED, "drop-db",
 	 "drop the target database if it exists", ""},
+	{"protect", cmd_protect, CMD_NEEDS_CONFIG, "protect",
+	 "mark the target database as protected: down, redo and drop-db need --force there", ""},
+	{"unprotect", cmd_unprotect, CMD_NEEDS_CONFIG | CMD_PROTECTED, "unprotect --force",
+	 "remove the database's protection mark", ""},
 	{"help", cmd_help, 0, "help [COMMAND]", "show this help, or one command's", ""},
 };
 
@@ -75,8 +79,8 @@ static const char global_options[] =
 	"      --no-color             no colour (also NO_COLOR)\n"
 	"      --lock-timeout DUR     give up waiting for a lock after DUR (e.g. 5s)\n"
 	"      --statement-timeout DUR  cancel statements running longer than DUR\n"
-	"      --force                allow down, redo, drop-db, verify --all on protected "
-	"environments\n"
+	"      --force                allow down, redo, drop-db, verify --all on protected\n"
+	"                             environments and databases marked by \"protect\"\n"
 	"  -h, --help                 show this help, then exit\n"
 	"      --version              show the version, then exit\n"
 	"\n"

@@ -10,7 +10,10 @@
 
 /* Command flags, handled in one place (main.c). */
 #define CMD_NEEDS_CONFIG 0x1u /* loads migrate.yaml before running */
-#define CMD_PROTECTED 0x2u /* refused in protected environments without --force */
+#define CMD_PROTECTED \
+	0x2u /* refused in protected environments and against
+							* databases marked as protected, without --force */
+#define CMD_CHANGES 0x4u /* changes the database: marks it in a protected environment */
 
 struct cli
 {
@@ -82,5 +85,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_create_db(struct cli *cli, int argc, char **argv);
 int cmd_drop_db(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_protect(struct cli *cli, int argc, char **argv);
+int cmd_unprotect(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "engine.h"
 #include "conninfo.h"
 #include "db.h"
 #include "json.h"
@@ -196,6 +197,40 @@ create_or_drop(struct db *db, enum db_action action, const char *name)
 	return rc;
 }
 
+/*
+ * drop-db refuses a database marked as protected: when the target exists,
+ * engine_open connects to it, and its protection check (protect.c, armed
+ * by main for protected commands) refuses.  Returns 0 or the exit code.
+ */
+static int
+check_target_mark(struct cli *cli, struct db *maintenance, const char *name)
+{
+	struct db_error err = {0};
+	struct engine e;
+	int exists = database_exists(maintenance, name, &err);
+	int rc = 0;
+
+	if (exists < 0)
+		rc = report_sql_failure(maintenance, "look up", name, &err);
+	else if (exists)
+	{
+		rc = engine_open(&e, &cli->cfg);
+		/*
+		 * The session ends itself on the server, so that a pooler in
+		 * between (PgBouncer) keeps no connection to the database open
+		 * for the DROP to trip over; DROP DATABASE waits for it to go.
+		 */
+		if (e.db != NULL &&
+			db_exec(e.db, "SELECT pg_catalog.pg_terminate_backend(pg_catalog.pg_backend_pid())",
+					&err) != 0)
+			log_debug("the session that read the protection mark ended: %s", err.message);
+		db_error_clear(&err);
+		engine_close(&e);
+	}
+	db_error_clear(&err);
+	return rc;
+}
+
 static int
 run(struct cli *cli, int argc, char **argv, enum db_action action)
 {
@@ -223,6 +258,8 @@ run(struct cli *cli, int argc, char **argv, enum db_action action)
 		return report_finish(2, NULL);
 	}
 	rc = connect_maintenance(&cli->cfg, &db);
+	if (rc == 0 && action == DB_DROP)
+		rc = check_target_mark(cli, db, name);
 	if (rc == 0)
 		rc = create_or_drop(db, action, name);
 	db_close(db);

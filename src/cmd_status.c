@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "json.h"
+#include "protect.h"
 #include "report.h"
 #include "vertext.h"
 
@@ -145,6 +146,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	struct plan_status st = {0};
 	char live[65] = "";
 	struct buf members;
+	bool marked = false;
 	int c;
 	int rc = 0;
 
@@ -170,6 +172,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	rc = engine_open(&e, &cli->cfg);
 	if (rc == 0)
 		rc = engine_status(&e, &h, &st);
+	if (rc == 0)
+		rc = protect_read(&e, &marked);
 	/* the fingerprint is most of status's time on a large schema */
 	if (rc == 0 && drift)
 		rc = engine_fingerprint(&e, live, NULL);
@@ -179,9 +183,17 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		const char *l = drift ? live : NULL;
 
 		if (cli->json)
+		{
 			status_json(&st, l, recorded, &members);
+			json_member_bool(&members, "protected", marked);
+		}
 		else if (!cli->quiet)
+		{
 			print_status_text(&st, l, recorded);
+			printf("protection: %s\n", marked ? "the database is marked as protected (\"migrate "
+												"unprotect --force\" removes the mark)"
+											  : "not marked");
+		}
 		if (check)
 			rc = check_code(&st, l != NULL && recorded != NULL && strcmp(l, recorded) != 0);
 	}

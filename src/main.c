@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "log.h"
+#include "protect.h"
 #include "report.h"
 
 #ifndef MIGRATE_VERSION
@@ -110,8 +111,20 @@ split_globals(struct cli *cli, int argc, char **argv, char **rest, int *nrest, b
  * environments; the database's own mark is checked after connecting
  * (protect.c).  Returns 0 or the exit code.
  */
+/* Whether argv[1..argc-1] holds arg before any "--". */
+static bool
+has_arg(int argc, char **argv, const char *arg)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], arg) == 0)
+			return true;
+	return false;
+}
+
 static int
-prepare_command(struct cli *cli, const struct command *cmd)
+prepare_command(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	int rc;
 
@@ -130,6 +143,13 @@ prepare_command(struct cli *cli, const struct command *cmd)
 		report_error(EXIT_USAGE, msg, NULL, NULL, NULL, 0);
 		return EXIT_USAGE;
 	}
+	/* a dry run changes nothing, so it does not mark the database */
+	protect_arm(cmd->name,
+				(cmd->flags & CMD_PROTECTED) != 0 ||
+					(strcmp(cmd->name, "verify") == 0 && has_arg(argc, argv, "--all")),
+				cli->force,
+				cli->cfg.protected_env && (cmd->flags & CMD_CHANGES) &&
+					!has_arg(argc, argv, "--dry-run"));
 	return EXIT_OK;
 }
 
@@ -165,7 +185,7 @@ main(int argc, char **argv)
 	}
 	else if (rc == 0)
 	{
-		rc = prepare_command(&cli, cmd);
+		rc = prepare_command(&cli, cmd, nrest, rest);
 		if (rc == 0)
 			rc = cmd->run(&cli, nrest, rest);
 	}

@@ -315,7 +315,7 @@ print_human_summary(int exit_code)
 	if (!counts_units())
 		return;
 	if (would > 0)
-		printf("%s --dry-run: %d would be applied, %d would be rolled back, %d skipped in %ld "
+		printf("dry run of %s: %d would be applied, %d would be rolled back, %d skipped in %ld "
 			   "ms%s; nothing was changed\n",
 			   rep.command, c->would_apply, c->would_roll_back, c->skipped, elapsed_ms(),
 			   exit_code == 0 ? "" : " (failed)");

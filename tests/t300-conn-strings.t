@@ -108,7 +108,7 @@ command_checks_all 0 '^0001$' '' "postgresql:// takes PGHOST, PGPORT and PGDATAB
 	-- env PGHOST=127.0.0.1 PGPORT="$PGPORT" PGDATABASE="$other" PGUSER=postgres "$MIGRATE_BIN" -d "postgresql://" version
 command_checks_all 0 '^0001$' '' "an empty key=value string takes them too" \
 	-- env PGHOST=127.0.0.1 PGPORT="$PGPORT" PGDATABASE="$other" "$MIGRATE_BIN" -d " " version
-command_checks_all 0 '^5$' '' "the string beats PGDATABASE" \
+command_checks_all 0 '^0005$' '' "the string beats PGDATABASE" \
 	-- env PGDATABASE="$other" "$MIGRATE_BIN" -d "postgresql:///$db" version
 
 # --------------------------------------- values ECPG cannot carry in options

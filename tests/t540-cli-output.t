@@ -37,7 +37,7 @@ psql_val "$db" "DELETE FROM schema_migrations WHERE version = 7" >/dev/null
 # item 12: dry runs count what they would do
 run_migrate_cmd down --all
 command_checks_all 0 'would-up 000118.*
-up --dry-run: 3 would be applied, 0 would be rolled back, 0 skipped in [0-9]+ ms; nothing was changed' '^$' \
+dry run of up: 3 would be applied, 0 would be rolled back, 0 skipped in [0-9]+ ms; nothing was changed' '^$' \
 	"up --dry-run ends with what it would have done" -- "$vbin" -d "$url" up --dry-run
 unlike "$OUT" 'nothing to do' "a dry run that listed units never says nothing to do"
 run_migrate_cmd --json up --dry-run
@@ -45,7 +45,7 @@ is "$(json_event "$OUT" summary | jq -r '[.would_apply, .applied] | join(",")')"
 run_migrate_cmd up
 run_migrate_cmd --json down --all --dry-run
 is "$(json_event "$OUT" summary | jq -r '[.would_roll_back, .rolled_back] | join(",")')" "3,0" "and would_roll_back for down"
-command_checks_all 0 'down --dry-run: 0 would be applied, 2 would be rolled back' '^$' "down --dry-run's summary too" -- "$vbin" -d "$url" down --step 2 --dry-run
+command_checks_all 0 'dry run of down: 0 would be applied, 2 would be rolled back' '^$' "down --dry-run's summary too" -- "$vbin" -d "$url" down --step 2 --dry-run
 
 # item 17: -q quiets status --check; the exit code answers
 run_migrate_cmd down --step 1
