@@ -164,6 +164,24 @@ report_warning(const char *fmt, ...)
 		log_warning("%s", msg);
 }
 
+/*
+ * The server's hint, else one of ours for errors whose fix is not
+ * obvious from the message.
+ */
+static const char *
+hint_of(const struct db_error *err)
+{
+	if (err->hint != NULL)
+		return err->hint;
+	if (strcmp(err->sqlstate, "25001") == 0)
+		return "the statement cannot run inside a transaction block (CREATE INDEX CONCURRENTLY, "
+			   "say): give it a unit of its own declared MIGRATE_NO_TRANSACTION";
+	if (strcmp(err->sqlstate, "07002") == 0)
+		return "a SELECT in a unit needs INTO host variables (EXEC SQL SELECT ... INTO :x): "
+			   "without INTO it fails whenever a row comes back";
+	return NULL;
+}
+
 /* The {"event":"error"} object, once per run, with --json only. */
 static void
 emit_error_json(int exit_code, const char *message, const struct db_error *err, const char *unit,
@@ -182,7 +200,7 @@ emit_error_json(int exit_code, const char *message, const struct db_error *err, 
 	json_member_string(&b, "sqlstate", err && err->sqlstate[0] ? err->sqlstate : NULL);
 	json_member_string(&b, "server_message", err ? err->message : NULL);
 	json_member_string(&b, "detail", err ? err->detail : NULL);
-	json_member_string(&b, "hint", err ? err->hint : NULL);
+	json_member_string(&b, "hint", err ? hint_of(err) : NULL);
 	json_member_string(&b, "unit", unit);
 	json_member_string(&b, "file", file);
 	if (line > 0)
@@ -229,7 +247,7 @@ log_db_error(const struct db_error *err)
 	if (err->message != NULL)
 	{
 		log_lines(log_detail, err->detail);
-		log_lines(log_hint, err->hint);
+		log_lines(log_hint, hint_of(err));
 	}
 }
 
