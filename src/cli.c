@@ -18,8 +18,8 @@ static const struct command commands[] = {
 	{"up", cmd_up, CMD_NEEDS_CONFIG | CMD_CHANGES,
 	 "up [--to V] [--step N] [--dry-run] [--single-transaction] [--out-of-order]",
 	 "apply pending units in version order",
-	 "      --to V                 apply up to and including version V\n"
-	 "      --step N               apply at most N units\n"
+	 "      --to V                 apply up to and including version V (V >= 1)\n"
+	 "      --step N               apply at most N units (N >= 1)\n"
 	 "      --dry-run              run everything in one transaction, report, roll back\n"
 	 "      --single-transaction   apply every selected unit in one transaction\n"
 	 "      --out-of-order         apply pending versions below the highest applied one\n"},
@@ -88,9 +88,10 @@ static const char global_options[] =
 	"  -d, --database-url URL     connection string, URI or key=value (env DATABASE_URL)\n";
 
 static const char exit_codes[] =
-	"Exit codes: 0 success, 1 a unit failed (rolled back), 2 usage or configuration,\n"
-	"3 status --check: pending or drift, 4 lock not granted, 5 cannot connect or\n"
-	"read-only standby, 6 integrity refusal, 7 verify found a broken unit.\n";
+	"Exit codes: 0 success, 1 a unit failed (rolled back), 2 usage, configuration or\n"
+	"protection refusal, 3 status --check: pending or drift, 4 lock not granted,\n"
+	"5 cannot connect or read-only standby, 6 integrity refusal, 7 verify found a\n"
+	"broken unit, 8 a live-database hazard, 130/143 interrupted (SIGINT/SIGTERM).\n";
 
 const struct command *
 cli_find_command(const char *name)

@@ -24,7 +24,7 @@ recorded_hash(const struct history *h)
 static const char *
 entry_vertext(const struct plan_entry *e, char vt[VERTEXT_SIZE])
 {
-	return e->unit != NULL ? vertext_from_file(e->unit->file, e->version, vt)
+	return e->unit != NULL ? unitname_version_text(e->unit->file, e->version, vt)
 						   : vertext(e->version, vt);
 }
 

@@ -40,6 +40,12 @@ report_json(void)
 	return rep.json;
 }
 
+const char *
+report_command(void)
+{
+	return rep.command != NULL ? rep.command : "";
+}
+
 struct report_counts *
 report_counts(void)
 {

@@ -29,6 +29,9 @@ struct report_counts
 void report_init(const char *command, bool json, bool quiet, bool color);
 bool report_json(void);
 
+/* The command being run ("" when none), for wording that depends on it. */
+const char *report_command(void);
+
 /*
  * One unit done: action is "up", "down", "skip", "would-up",
  * "would-down", "baseline" or "repair"; note is printed after the result

@@ -5,32 +5,10 @@
  */
 #include "vertext.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "registry.h"
-
-const char *
-vertext_from_file(const char *file, long long version, char buf[VERTEXT_SIZE])
-{
-	const char *base = file != NULL ? strrchr(file, '/') : NULL;
-	size_t n;
-	long long v = 0;
-	size_t i;
-
-	base = base != NULL ? base + 1 : file;
-	n = base != NULL ? strspn(base, "0123456789") : 0;
-	for (i = 0; i < n && i < VERTEXT_SIZE - 1; i++)
-		v = v * 10 + (base[i] - '0');
-	if (n == 0 || n >= VERTEXT_SIZE || v != version)
-		snprintf(buf, VERTEXT_SIZE, "%lld", version);
-	else
-	{
-		memcpy(buf, base, n);
-		buf[n] = '\0';
-	}
-	return buf;
-}
+#include "unitname.h"
 
 /* The binary's unit with that version, or NULL (registry_units is sorted). */
 static const struct unit *
@@ -58,7 +36,7 @@ vertext(long long version, char buf[VERTEXT_SIZE])
 {
 	const struct unit *u = find_unit(version);
 
-	return vertext_from_file(u != NULL ? u->file : NULL, version, buf);
+	return unitname_version_text(u != NULL ? u->file : NULL, version, buf);
 }
 
 int
@@ -73,8 +51,8 @@ vertext_width(void)
 	width = 0;
 	for (i = 0; i < registry_count; i++)
 	{
-		int n =
-			(int) strlen(vertext_from_file(registry_units[i].file, registry_units[i].version, buf));
+		int n = (int) strlen(
+			unitname_version_text(registry_units[i].file, registry_units[i].version, buf));
 
 		if (n > width)
 			width = n;

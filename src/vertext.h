@@ -7,18 +7,13 @@
 
 #include <stddef.h>
 
+#include "unitname.h"
+
 /* Room for any version's text: 18 digits (UNITNAME_MAX_DIGITS) and a NUL. */
-#define VERTEXT_SIZE 24
+#define VERTEXT_SIZE UNITNAME_VERSION_TEXT_SIZE
 
 /*
- * The leading digits of file's base name when they spell version (the
- * unit's "000118" of "000118_x.pgc"); else, and when file is NULL, the
- * plain number.  Writes into buf and returns it.
- */
-const char *vertext_from_file(const char *file, long long version, char buf[VERTEXT_SIZE]);
-
-/*
- * vertext_from_file for the unit of this binary with that version, or the
+ * unitname_version_text for the unit of this binary with that version, or the
  * plain number for a version the binary lacks (a history row only).
  */
 const char *vertext(long long version, char buf[VERTEXT_SIZE]);
