@@ -32,6 +32,7 @@
 #include "cfg_yaml.h"
 #include "dotenv.h"
 #include "duration.h"
+#include "exitcode.h"
 #include "expand.h"
 #include "log.h"
 
@@ -937,7 +938,7 @@ cfg_load_text(const char *name, const char *text, size_t len, const struct cfg_o
 	if (rc == 0)
 		return 0;
 	cfg_free(cfg);
-	return 2;
+	return EXIT_USAGE;
 }
 
 /* The whole file; returns 0, or an errno value with *what "open" or "read". */
@@ -982,7 +983,7 @@ cfg_load(const struct cfg_options *opts, struct migrate_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	database_url_from_dotenv = env_value(&cfg_keys[K_DATABASE_URL]) == NULL;
 	if (dotenv_load(".env") != 0)
-		return 2;
+		return EXIT_USAGE;
 	database_url_from_dotenv =
 		database_url_from_dotenv && env_value(&cfg_keys[K_DATABASE_URL]) != NULL;
 	if (path == NULL && getenv("MIGRATE_CONFIG") != NULL && getenv("MIGRATE_CONFIG")[0] != '\0')
@@ -994,7 +995,7 @@ cfg_load(const struct cfg_options *opts, struct migrate_config *cfg)
 	{
 		log_error("could not %s \"%s\": %s", what, path != NULL ? path : DEFAULT_CONFIG,
 				  strerror(err));
-		return 2;
+		return EXIT_USAGE;
 	}
 	rc = cfg_load_text(path != NULL ? path : DEFAULT_CONFIG, text, len, opts, cfg);
 	free(text);

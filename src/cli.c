@@ -3,6 +3,7 @@
  * errors) and small option helpers.
  */
 #include "cli.h"
+#include "exitcode.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -137,7 +138,7 @@ cli_usage_error(const char *fmt, ...)
 	va_end(ap);
 	log_error("%s", msg);
 	fprintf(stderr, "Try \"migrate --help\" for more information.\n");
-	return 2;
+	return EXIT_USAGE;
 }
 
 int

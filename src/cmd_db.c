@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "engine.h"
+#include "exitcode.h"
 #include "conninfo.h"
 #include "db.h"
 #include "json.h"
@@ -54,14 +55,15 @@ target_name(const char *url)
 
 	if (conninfo_parse(url, &ci, &err) != 0)
 	{
-		report_error(2, err, NULL, NULL, NULL, 0);
+		report_error(EXIT_USAGE, err, NULL, NULL, NULL, 0);
 		free(err);
 		return NULL;
 	}
 	name = xstrdup(conninfo_dbname(&ci));
 	conninfo_free(&ci);
 	if (name == NULL)
-		report_error(2, "cannot tell which database to use: the connection string names none", NULL,
+		report_error(EXIT_USAGE,
+					 "cannot tell which database to use: the connection string names none", NULL,
 					 NULL, NULL, 0);
 	return name;
 }
@@ -72,7 +74,7 @@ connect_maintenance(const struct migrate_config *cfg, struct db **db)
 {
 	static const char *const names[] = {"postgres", "template1"};
 	struct db_error err = {0};
-	int rc = 5;
+	int rc = EXIT_CONNECT;
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -125,18 +127,18 @@ static int
 report_sql_failure(struct db *db, const char *what, const char *name, const struct db_error *err)
 {
 	struct buf m;
-	int code = 1;
+	int code = EXIT_UNIT_FAILED;
 
 	buf_init(&m);
 	if (strcmp(err->sqlstate, "25006") == 0)
 	{
-		code = 5;
+		code = EXIT_CONNECT;
 		buf_printf(&m, "cannot %s database \"%s\": %s is a read-only standby", what, name,
 				   db->description);
 	}
 	else if (db_error_is_connection(err))
 	{
-		code = 5;
+		code = EXIT_CONNECT;
 		buf_printf(&m, "lost the connection to %s", db->description);
 	}
 	else
@@ -243,19 +245,19 @@ run(struct cli *cli, int argc, char **argv, enum db_action action)
 		return cli_usage_error("unexpected argument \"%s\" for %s", argv[1], cmd);
 	if (cli->cfg.database_url == NULL)
 	{
-		report_error(2,
+		report_error(EXIT_USAGE,
 					 "no database given: set database_url in migrate.yaml, DATABASE_URL, or -d URL",
 					 NULL, NULL, NULL, 0);
-		return report_finish(2, NULL);
+		return report_finish(EXIT_USAGE, NULL);
 	}
 	name = target_name(cli->cfg.database_url);
 	if (name == NULL)
-		return report_finish(2, NULL);
+		return report_finish(EXIT_USAGE, NULL);
 	if (action == DB_DROP && (strcmp(name, "postgres") == 0 || strcmp(name, "template1") == 0))
 	{
-		report_error(2, "refusing to drop a maintenance database", NULL, NULL, NULL, 0);
+		report_error(EXIT_USAGE, "refusing to drop a maintenance database", NULL, NULL, NULL, 0);
 		free(name);
-		return report_finish(2, NULL);
+		return report_finish(EXIT_USAGE, NULL);
 	}
 	rc = connect_maintenance(&cli->cfg, &db);
 	if (rc == 0 && action == DB_DROP)

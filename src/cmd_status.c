@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "engine.h"
+#include "exitcode.h"
 #include "json.h"
 #include "protect.h"
 #include "report.h"
@@ -39,11 +40,11 @@ check_code(const struct plan_status *st, bool drift)
 		enum unit_state s = st->entries[i].state;
 
 		if (s == UNIT_MODIFIED || s == UNIT_UNKNOWN || s == UNIT_RUNNING)
-			return 6;
+			return EXIT_INTEGRITY;
 		if (s == UNIT_PENDING || s == UNIT_OUT_OF_ORDER)
 			pending = true;
 	}
-	return pending ? 3 : 0;
+	return pending ? EXIT_CHECK : EXIT_OK;
 }
 
 /*

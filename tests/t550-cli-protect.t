@@ -39,6 +39,9 @@ is "$(applied "$demo")" "2" "the demo database got both units"
 run_migrate --json -e production down
 is "$RC" "2" "a protected refusal exits 2 with --json"
 is "$(json_event "$OUT" summary | jq -r .exit_code)" "2" "and ends with a summary object"
+run_migrate --json -e production verify --all
+is "$RC" "2" "verify --all --json on a protected environment exits 2"
+is "$(grep -c '"event":"summary"' <<<"$OUT")" "1" "and ends with exactly one summary object"
 
 # a changing run in a protected environment marks the database
 is "$(mark "$prod")" "none" "production has no history table yet"
