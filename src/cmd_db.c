@@ -34,11 +34,8 @@ say(const char *event, const char *dbname, const char *text)
 		struct buf b;
 
 		buf_init(&b);
-		buf_append(&b, "{");
-		json_member_string(&b, "event", event);
 		json_member_string(&b, "database", dbname);
-		buf_append(&b, "}\n");
-		fputs(b.data, stdout);
+		report_event(event, b.data);
 		buf_free(&b);
 	}
 	else
@@ -248,16 +245,16 @@ run(struct cli *cli, int argc, char **argv, enum db_action action)
 		report_error(EXIT_USAGE,
 					 "no database given: set database_url in migrate.yaml, DATABASE_URL, or -d URL",
 					 NULL, NULL, NULL, 0);
-		return report_finish(EXIT_USAGE, NULL);
+		return EXIT_USAGE;
 	}
 	name = target_name(cli->cfg.database_url);
 	if (name == NULL)
-		return report_finish(EXIT_USAGE, NULL);
+		return EXIT_USAGE;
 	if (action == DB_DROP && (strcmp(name, "postgres") == 0 || strcmp(name, "template1") == 0))
 	{
 		report_error(EXIT_USAGE, "refusing to drop a maintenance database", NULL, NULL, NULL, 0);
 		free(name);
-		return report_finish(EXIT_USAGE, NULL);
+		return EXIT_USAGE;
 	}
 	rc = connect_maintenance(&cli->cfg, &db);
 	if (rc == 0 && action == DB_DROP)
@@ -266,7 +263,7 @@ run(struct cli *cli, int argc, char **argv, enum db_action action)
 		rc = create_or_drop(db, action, name);
 	db_close(db);
 	free(name);
-	return report_finish(rc, NULL);
+	return rc;
 }
 
 int

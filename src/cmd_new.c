@@ -17,6 +17,7 @@
 #include "exitcode.h"
 #include "json.h"
 #include "log.h"
+#include "report.h"
 #include "unitname.h"
 
 static const char unit_template[] =
@@ -221,13 +222,10 @@ cmd_new(struct cli *cli, int argc, char **argv)
 		struct buf b;
 
 		buf_init(&b);
-		buf_append(&b, "{");
-		json_member_string(&b, "event", "created");
 		json_member_string(&b, "path", path.data);
 		json_member_string(&b, "numbering",
 						   chosen == NUMBER_SEQUENTIAL ? "sequential" : "timestamp");
-		buf_append(&b, "}\n");
-		fputs(b.data, stdout);
+		report_event("created", b.data);
 		buf_free(&b);
 	}
 	else if (rc == 0)

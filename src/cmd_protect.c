@@ -30,7 +30,8 @@ change_mark(struct cli *cli, bool on)
 			printf("%s %s\n", on ? "protected:" : "unprotected:", e.db->description);
 	}
 	engine_close(&e);
-	return report_finish(rc, on ? "\"protected\":true" : "\"protected\":false");
+	report_summary_add(on ? "\"protected\":true" : "\"protected\":false");
+	return rc;
 }
 
 int

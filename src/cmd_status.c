@@ -201,7 +201,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	plan_status_free(&st);
 	history_free(&h);
 	engine_close(&e);
-	rc = report_finish(rc, members.data);
+	report_summary_add(members.data);
 	buf_free(&members);
 	return rc;
 }
@@ -228,7 +228,8 @@ cmd_version(struct cli *cli, int argc, char **argv)
 	plan_status_free(&st);
 	history_free(&h);
 	engine_close(&e);
-	return report_finish(rc, members);
+	report_summary_add(members);
+	return rc;
 }
 
 int
@@ -252,13 +253,12 @@ cmd_schema(struct cli *cli, int argc, char **argv)
 		buf_init(&b);
 		json_member_string(&b, "hash", hex);
 		json_member_string(&b, "text", text.data);
-		/* json_member_* start every member after the first with a comma */
-		rc = report_finish(rc, b.data[0] == ',' ? b.data + 1 : b.data);
+		report_summary_add(b.data);
 		buf_free(&b);
 	}
 	else if (rc == 0)
 		fputs(text.data, stdout);
 	buf_free(&text);
 	engine_close(&e);
-	return report_finish(rc, NULL);
+	return rc;
 }

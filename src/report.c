@@ -20,6 +20,7 @@ static struct
 	bool color;
 	bool error_reported;
 	bool finished;
+	struct buf summary_members; /* from report_summary_add */
 	struct report_counts counts;
 	struct timespec started;
 } rep;
@@ -125,6 +126,36 @@ report_unit(const char *action, long long version, const char *name, const char 
 		printf("  %ld ms", duration_ms);
 	putchar('\n');
 	fflush(stdout);
+}
+
+void
+report_event(const char *event, const char *members)
+{
+	struct buf b;
+
+	if (!rep.json)
+		return;
+	buf_init(&b);
+	buf_append(&b, "{");
+	json_member_string(&b, "event", event);
+	if (members != NULL && members[0] != '\0')
+	{
+		buf_append_char(&b, ',');
+		buf_append(&b, members);
+	}
+	print_json_line(&b);
+}
+
+void
+report_summary_add(const char *members)
+{
+	if (members == NULL || members[0] == '\0')
+		return;
+	if (rep.summary_members.data == NULL)
+		buf_init(&rep.summary_members);
+	if (rep.summary_members.len > 0)
+		buf_append_char(&rep.summary_members, ',');
+	buf_append(&rep.summary_members, members);
 }
 
 /* Prints {"event":event,"message":msg} on stdout. */
@@ -325,6 +356,11 @@ print_json_summary(int exit_code, const char *extra_json)
 		buf_append_char(&b, ',');
 		buf_append(&b, extra_json);
 	}
+	if (rep.summary_members.data != NULL && rep.summary_members.len > 0)
+	{
+		buf_append_char(&b, ',');
+		buf_append(&b, rep.summary_members.data);
+	}
 	print_json_line(&b);
 }
 
@@ -369,6 +405,8 @@ report_finish(int exit_code, const char *extra_json)
 	}
 	else if (!rep.quiet)
 		print_human_summary(exit_code);
+	if (rep.summary_members.data != NULL)
+		buf_free(&rep.summary_members);
 	if (fflush(stdout) != 0 || ferror(stdout))
 	{
 		log_error("could not write to standard output");

@@ -71,6 +71,19 @@ void report_error_event(int exit_code, const char *message);
  */
 void report_connect_failure(int exit_code, const struct db_error *failure);
 
+/*
+ * With --json, prints {"event":event, members} as one line (members: JSON
+ * object members built with json_member_*, or NULL); nothing otherwise.
+ */
+void report_event(const char *event, const char *members);
+
+/*
+ * Members for the summary object that report_finish writes (a command's
+ * result: status's units, version's current_version...); copied, and
+ * appended to what earlier calls gave.
+ */
+void report_summary_add(const char *members);
+
 /* Counters the summary prints. */
 struct report_counts *report_counts(void);
 
