@@ -28,6 +28,8 @@ static struct
 void
 report_init(const char *command, bool json, bool quiet, bool color)
 {
+	buf_free(&rep.summary_members);
+	memset(&rep, 0, sizeof(rep));
 	rep.command = command;
 	rep.json = json;
 	rep.quiet = quiet;
