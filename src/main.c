@@ -173,8 +173,10 @@ main(int argc, char **argv)
 		rc = cli_usage_error("unknown command \"%s\"", rest[0]);
 	if (rc == 0 && cmd == NULL && !help && !version && cli.json)
 		rc = cli_usage_error("no command given");
-	/* --help and --version print text, never JSON */
-	report_init(cmd ? cmd->name : NULL, cli.json && !help && !version, cli.quiet, cli.color);
+	/* --help, help and --version print text, never JSON */
+	if (help || version || (cmd != NULL && cmd->run == cmd_help))
+		cli.json = false;
+	report_init(cmd ? cmd->name : NULL, cli.json, cli.quiet, cli.color);
 	if (rc == 0 && version)
 		printf("migrate %s\n", MIGRATE_VERSION);
 	else if (rc == 0 && (help || cmd == NULL))

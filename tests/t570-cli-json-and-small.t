@@ -20,6 +20,8 @@ run_migrate --json
 is "$RC" "2" "--json without a command exits 2"
 is "$(summaries "$OUT")" "1" "and ends with one summary, no usage text on stdout"
 ok "stdout is only JSON then too" all_json "$OUT"
+run_migrate --json help up
+unlike "$OUT" '"event"' "help with --json prints its text only, no JSON"
 run_migrate --json -d "postgresql://postgres@127.0.0.1:1/x" --lock-timeout 1s status
 is "$RC" "5" "a connection failure exits 5"
 is "$(json_event "$OUT" error | jq -r .exit_code),$(json_event "$OUT" summary | jq -r .exit_code)" "5,5" "with an error object and a summary"
