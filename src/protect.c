@@ -60,8 +60,9 @@ protect_read(struct engine *e, bool *marked)
 	return rc;
 }
 
-int
-protect_set(struct engine *e, bool on)
+/* protect_set; with quiet_denial a refused privilege is a warning only. */
+static int
+set_mark(struct engine *e, bool on, bool quiet_denial)
 {
 	struct buf sql;
 	struct db_error err = {0};
@@ -78,12 +79,23 @@ protect_set(struct engine *e, bool on)
 	if (db_exec(e->db, sql.data, &err) != 0)
 	{
 		engine_rollback(e->db);
-		rc = engine_report_db_failure(
-			e, on ? "marking the database as protected" : "removing the protection mark", &err);
+		if (quiet_denial && strcmp(err.sqlstate, "42501") == 0)
+			report_warning("could not mark %s as protected: %s (only the history table's owner "
+						   "can; \"migrate protect\" as that role does it)",
+						   e->db->description, err.message);
+		else
+			rc = engine_report_db_failure(
+				e, on ? "marking the database as protected" : "removing the protection mark", &err);
 	}
 	db_error_clear(&err);
 	buf_free(&sql);
 	return rc;
+}
+
+int
+protect_set(struct engine *e, bool on)
+{
+	return set_mark(e, on, false);
 }
 
 /* The refusal of a protected command against a marked database. */
@@ -120,8 +132,8 @@ protect_on_connect(struct engine *e)
 		rc = protect_read(e, &marked);
 		if (rc == 0 && !marked)
 		{
-			rc = protect_set(e, true);
-			if (rc == 0)
+			rc = set_mark(e, true, true);
+			if (rc == 0 && protect_read(e, &marked) == 0 && marked)
 				report_notice("marked %s as protected (a run in a protected environment)",
 							  e->db->description);
 		}

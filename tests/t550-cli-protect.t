@@ -78,6 +78,16 @@ command_checks_all 0 '^protected: ' '' "protect on a database without a history 
 is "$(mark "$new")" "migrate:protected" "and marks it"
 command_checks_all 2 '^$' 'refusing "drop-db"' "drop-db refuses a marked database" -- "$MIGRATE_BIN" -d "$(db_url "$new")" drop-db
 command_checks_all 0 'dropped' '' "drop-db --force drops it" -- "$MIGRATE_BIN" -d "$(db_url "$new")" drop-db --force
+# a role that does not own the history table cannot mark: a warning, the run goes on
+other=$(fresh_db protother) || BAIL_OUT "cannot create a database"
+psql_val "$other" "CREATE ROLE mig_not_owner_550 LOGIN" >/dev/null 2>&1
+psql_val "$other" "CREATE TABLE public.schema_migrations (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, state text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL DEFAULT current_user, duration_ms integer NOT NULL DEFAULT 0, schema_hash text, owner text); GRANT ALL ON SCHEMA public TO mig_not_owner_550; GRANT ALL ON public.schema_migrations TO mig_not_owner_550" >/dev/null
+ourl=$(db_url "$other" | sed 's/user=postgres/user=mig_not_owner_550/')
+command_checks_all 0 'up +0001' 'migrate: warning: could not mark .* as protected: must be owner' \
+	"up in a protected environment by a role that cannot mark warns and applies" -- "$MIGRATE_BIN" -e production -d "$ourl" up --step 1
+is "$(mark "$other")" "-" "nothing was marked"
+command_checks_all 1 '' 'marking the database as protected failed' "an explicit protect by that role fails" -- "$MIGRATE_BIN" -d "$ourl" protect
+
 command_checks_all 0 '' '' "help lists protect and unprotect" -- "$MIGRATE_BIN" help
 like "$OUT" 'protect +mark the target database' "help describes protect"
 like "$OUT" 'unprotect +remove' "help describes unprotect"
