@@ -10,14 +10,7 @@
 #include <stdbool.h>
 #include <libpq-fe.h>
 
-/* A server error, or a client-side one with sqlstate "". */
-struct db_error
-{
-	char sqlstate[6];
-	char *message; /* owned; NULL when there is no error */
-	char *detail; /* owned or NULL */
-	char *hint; /* owned or NULL */
-};
+#include "db_error.h"
 
 struct db_options
 {
@@ -54,12 +47,6 @@ struct db
  */
 int db_connect(const char *url, const struct db_options *opts, struct db **out,
 			   struct db_error *failure) __attribute__((warn_unused_result));
-
-/*
- * Reports db_connect's failure through report_error: its message, then
- * libpq's reason as the detail, and the hint if there is one.
- */
-void db_report_connect_failure(int exit_code, const struct db_error *failure);
 
 /* Disconnects (rolling back anything open) and frees db; accepts NULL. */
 void db_close(struct db *db);

@@ -32,6 +32,7 @@
 #include "cfg_yaml.h"
 #include "dotenv.h"
 #include "duration.h"
+#include "exitcode.h"
 #include "expand.h"
 #include "log.h"
 
@@ -129,11 +130,11 @@ static const struct cfg_key cfg_keys[CFG_NKEYS] = {
 						  "MIGRATE_MIGRATIONS_DIR", 0},
 	[K_LOCK_TIMEOUT] = {"lock_timeout", "a duration", set_duration, FIELD(lock_timeout_ms),
 						"MIGRATE_LOCK_TIMEOUT", 0},
-	[K_LOCK_RETRIES] = {"lock_retries", "a non-negative integer", set_count, FIELD(lock_retries),
-						"MIGRATE_LOCK_RETRIES", 0},
+	[K_LOCK_RETRIES] = {"lock_retries", "a whole number in range 0..100", set_count,
+						FIELD(lock_retries), "MIGRATE_LOCK_RETRIES", 0},
 	[K_STATEMENT_TIMEOUT] = {"statement_timeout", "a duration", set_duration,
 							 FIELD(statement_timeout_ms), "MIGRATE_STATEMENT_TIMEOUT", 0},
-	[K_CONNECT_RETRIES] = {"connect_retries", "a non-negative integer", set_count,
+	[K_CONNECT_RETRIES] = {"connect_retries", "a whole number in range 0..100", set_count,
 						   FIELD(connect_retries), "MIGRATE_CONNECT_RETRIES", 0},
 	[K_CONNECT_TIMEOUT] = {"connect_timeout", "a duration", set_duration, FIELD(connect_timeout_ms),
 						   "MIGRATE_CONNECT_TIMEOUT", 0},
@@ -295,18 +296,30 @@ set_duration(const struct cfg_loader *ld, const struct cfg_value *v, void *field
 {
 	long ms;
 	char *what;
+	int rc = duration_parse(v->text, &ms);
 
-	if (duration_parse(v->text, &ms) == 0)
+	if (rc == 0)
 	{
 		*(long *) field = ms;
 		return 0;
 	}
 	what = shown(v, true);
-	cfg_fail(ld, v, "invalid duration %sfor %s: use ms, s, min or h, or 0 for no limit", what,
-			 v->origin);
+	if (rc == -2)
+		cfg_fail(ld, v, "duration %sfor %s is out of range: at most %ld ms (about 24 days)", what,
+				 v->origin, DURATION_MAX_MS);
+	else
+		cfg_fail(ld, v, "invalid duration %sfor %s: use ms, s, min or h, or 0 for no limit", what,
+				 v->origin);
 	free(what);
 	return -1;
 }
+
+/*
+ * Retries (lock_retries, connect_retries): a whole number in 0..CFG_MAX_RETRIES,
+ * so that "retries + 1" and the waits it multiplies stay far from overflowing
+ * (PostgreSQL's option_parse_int checks a range the same way).
+ */
+#define CFG_MAX_RETRIES 100
 
 static int
 set_count(const struct cfg_loader *ld, const struct cfg_value *v, void *field)
@@ -315,18 +328,19 @@ set_count(const struct cfg_loader *ld, const struct cfg_value *v, void *field)
 	long long n = 0;
 	char *what;
 
-	for (; *p >= '0' && *p <= '9' && n <= INT_MAX; p++)
+	for (; p != NULL && *p >= '0' && *p <= '9' && n <= CFG_MAX_RETRIES; p++)
 		n = n * 10 + (*p - '0');
-	if (p != v->text && *p == '\0' && n <= INT_MAX)
+	if (p != NULL && p != v->text && *p == '\0' && n <= CFG_MAX_RETRIES)
 	{
 		*(int *) field = (int) n;
 		return 0;
 	}
 	what = shown(v, false);
-	if (p != v->text && *p >= '0' && *p <= '9')
-		cfg_fail(ld, v, "%s must be at most %d%s", v->origin, INT_MAX, what);
+	if (p != NULL && p != v->text && ((*p >= '0' && *p <= '9') || *p == '\0'))
+		cfg_fail(ld, v, "%s must be in range 0..%d%s", v->origin, CFG_MAX_RETRIES, what);
 	else
-		cfg_fail(ld, v, "%s must be a non-negative integer%s", v->origin, what);
+		cfg_fail(ld, v, "%s must be a whole number in range 0..%d%s", v->origin, CFG_MAX_RETRIES,
+				 what);
 	free(what);
 	return -1;
 }
@@ -845,6 +859,40 @@ select_environment(struct cfg_loader *ld, struct migrate_config *cfg)
 	return missing_environment(ld, cfg->environment, origin);
 }
 
+/* Whether cfg_load's .env (rather than the process) set DATABASE_URL. */
+static bool database_url_from_dotenv;
+
+/*
+ * SPEC 5: an environment selected explicitly (-e, MIGRATE_ENV) that names
+ * its own database_url conflicts with an ambient DATABASE_URL unless -d
+ * names the target, so that nothing silently goes to another database
+ * than the one the environment names.  Names both sources, never values.
+ */
+static int
+check_url_conflict(const struct cfg_loader *ld, const struct migrate_config *cfg)
+{
+	const struct cy_node *own = ld->env.value[K_DATABASE_URL];
+	const char *selected_by = NULL;
+
+	if (ld->opts != NULL && ld->opts->database_url != NULL)
+		return 0;
+	if (ld->opts != NULL && ld->opts->environment != NULL)
+		selected_by = "-e";
+	else if (env_value(&cfg_keys[K_DEFAULT_ENVIRONMENT]) != NULL)
+		selected_by = "MIGRATE_ENV";
+	if (selected_by == NULL || own == NULL || own->is_null ||
+		env_value(&cfg_keys[K_DATABASE_URL]) == NULL)
+		return 0;
+	node_fail(ld, own,
+			  "environment \"%s\" (selected by %s) has its own database_url, but DATABASE_URL is "
+			  "also set (%s): refusing to guess which database is meant",
+			  cfg->environment, selected_by,
+			  database_url_from_dotenv ? "by .env" : "in the process environment");
+	log_hint("give the target with -d, or unset DATABASE_URL%s to use the environment's",
+			 database_url_from_dotenv ? " (remove it from .env)" : "");
+	return -1;
+}
+
 /* ---------------------------------------------------------- the module */
 
 static int
@@ -860,7 +908,7 @@ load(struct cfg_loader *ld, struct migrate_config *cfg)
 			return -1;
 		cfg->config_path = xstrdup(ld->src.name);
 	}
-	if (select_environment(ld, cfg) != 0)
+	if (select_environment(ld, cfg) != 0 || check_url_conflict(ld, cfg) != 0)
 		return -1;
 	for (k = 0; k < CFG_NKEYS; k++)
 	{
@@ -890,7 +938,7 @@ cfg_load_text(const char *name, const char *text, size_t len, const struct cfg_o
 	if (rc == 0)
 		return 0;
 	cfg_free(cfg);
-	return 2;
+	return EXIT_USAGE;
 }
 
 /* The whole file; returns 0, or an errno value with *what "open" or "read". */
@@ -933,8 +981,11 @@ cfg_load(const struct cfg_options *opts, struct migrate_config *cfg)
 	int err, rc;
 
 	memset(cfg, 0, sizeof(*cfg));
+	database_url_from_dotenv = env_value(&cfg_keys[K_DATABASE_URL]) == NULL;
 	if (dotenv_load(".env") != 0)
-		return 2;
+		return EXIT_USAGE;
+	database_url_from_dotenv =
+		database_url_from_dotenv && env_value(&cfg_keys[K_DATABASE_URL]) != NULL;
 	if (path == NULL && getenv("MIGRATE_CONFIG") != NULL && getenv("MIGRATE_CONFIG")[0] != '\0')
 		path = getenv("MIGRATE_CONFIG");
 	err = read_file(path != NULL ? path : DEFAULT_CONFIG, &text, &len, &what);
@@ -944,7 +995,7 @@ cfg_load(const struct cfg_options *opts, struct migrate_config *cfg)
 	{
 		log_error("could not %s \"%s\": %s", what, path != NULL ? path : DEFAULT_CONFIG,
 				  strerror(err));
-		return 2;
+		return EXIT_USAGE;
 	}
 	rc = cfg_load_text(path != NULL ? path : DEFAULT_CONFIG, text, len, opts, cfg);
 	free(text);

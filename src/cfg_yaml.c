@@ -83,28 +83,93 @@ find_line(const struct cy_source *src, int line, const char **start, size_t *len
 	return true;
 }
 
-/* Masks the password of "scheme://user:password@" and "password=..." */
-static void
-mask_passwords(char *line)
+#define PASSWORD_MASK "********"
+
+/* Characters (not bytes) in s[0..n-1]. */
+static int
+char_count(const char *s, size_t n)
 {
-	char *p;
+	int c = 0;
+	size_t i;
 
-	for (p = strstr(line, "://"); p != NULL; p = strstr(p, "://"))
-	{
-		char *u = p + 3;
-		char *at = u + strcspn(u, "@/?# \t\"'");
-		char *colon = memchr(u, ':', (size_t) (at - u));
+	for (i = 0; i < n; i++)
+		c += ((unsigned char) s[i] & 0xC0) != 0x80;
+	return c;
+}
 
-		if (*at == '@' && colon != NULL)
-			memset(colon + 1, '*', (size_t) (at - colon - 1));
-		p = u;
-	}
-	for (p = line; (p = strcasestr(p, "password=")) != NULL;)
+/*
+ * Where the next password in line[from..len-1] starts and how long it is:
+ * that of "scheme://user:password@" or of "password=...".  Returns false
+ * when there is none.
+ */
+static bool
+next_password(const char *line, size_t len, size_t from, size_t *start, size_t *n)
+{
+	size_t i;
+
+	for (i = from; i < len; i++)
 	{
-		p += strlen("password=");
-		while (*p != '\0' && strchr(" \t&'\"", *p) == NULL)
-			*p++ = '*';
+		if (i + 3 <= len && memcmp(line + i, "://", 3) == 0)
+		{
+			size_t u = i + 3;
+			size_t at = u;
+			size_t colon = 0;
+
+			while (at < len && strchr("@/?# \t\"'", line[at]) == NULL)
+			{
+				if (line[at] == ':' && colon == 0)
+					colon = at;
+				at++;
+			}
+			if (at < len && line[at] == '@' && colon != 0)
+			{
+				*start = colon + 1;
+				*n = at - colon - 1;
+				return true;
+			}
+		}
+		if (i + 9 <= len && strncasecmp(line + i, "password=", 9) == 0)
+		{
+			*start = i + 9;
+			*n = 0;
+			while (*start + *n < len && strchr(" \t&'\"", line[*start + *n]) == NULL)
+				(*n)++;
+			return true;
+		}
 	}
+	return false;
+}
+
+/*
+ * A copy of the line with every password replaced by a mask of fixed
+ * length (so that the mask does not tell the password's length); *column
+ * (1-based, in characters) moves with the text after a mask.
+ */
+static char *
+mask_passwords(const char *line, size_t len, int *column)
+{
+	struct buf b;
+	size_t pos = 0;
+	size_t start;
+	size_t n;
+	int col = 1;
+	char *copy;
+
+	buf_init(&b);
+	while (next_password(line, len, pos, &start, &n))
+	{
+		buf_append_len(&b, line + pos, start - pos);
+		col += char_count(line + pos, start - pos);
+		if (col <= *column && col + char_count(line + start, n) <= *column)
+			*column += (int) strlen(PASSWORD_MASK) - char_count(line + start, n);
+		buf_append(&b, PASSWORD_MASK);
+		col += char_count(line + start, n);
+		pos = start + n;
+	}
+	buf_append_len(&b, line + pos, len - pos);
+	copy = buf_detach(&b);
+	buf_free(&b);
+	return copy;
 }
 
 static void
@@ -117,10 +182,8 @@ print_source_line(const struct cy_source *src, int line, int column)
 
 	if (!find_line(src, line, &start, &len))
 		return;
-	copy = xmalloc(len + 1);
-	memcpy(copy, start, len);
-	copy[len] = '\0';
-	mask_passwords(copy);
+	copy = mask_passwords(start, len, &column);
+	len = strlen(copy);
 	for (i = 0; i < len; i++)
 		if ((unsigned char) copy[i] < 0x20 && copy[i] != '\t')
 			copy[i] = '?';
@@ -142,10 +205,10 @@ print_source_line(const struct cy_source *src, int line, int column)
 static void
 cy_vreport(const struct cy_source *src, int line, int column, const char *fmt, va_list ap)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s:%d:%d: error: ", src->name, line, column);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char where[512];
+
+	snprintf(where, sizeof(where), "%s:%d:%d", src->name, line, column);
+	log_verror_at(where, fmt, ap);
 	print_source_line(src, line, column);
 }
 
@@ -221,8 +284,7 @@ report_syntax_error(const struct cy_parser *cp)
 	if (p->error == YAML_READER_ERROR)
 	{
 		/* the reader gives a byte offset only */
-		fflush(stdout);
-		fprintf(stderr, "%s: error: %s at byte %zu\n", cp->src->name, problem, p->problem_offset);
+		log_error_at(cp->src->name, "%s at byte %zu", problem, p->problem_offset);
 		return;
 	}
 	cy_report(cp->src, line, column, "%s", problem);

@@ -3,26 +3,29 @@
  * errors) and small option helpers.
  */
 #include "cli.h"
+#include "exitcode.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "unitname.h"
 
 static const struct command commands[] = {
-	{"up", cmd_up, CMD_NEEDS_CONFIG,
+	{"up", cmd_up, CMD_NEEDS_CONFIG | CMD_CHANGES,
 	 "up [--to V] [--step N] [--dry-run [--no-safety]] [--single-transaction] [--out-of-order]",
 	 "apply pending units in version order",
-	 "      --to V                 apply up to and including version V\n"
-	 "      --step N               apply at most N units\n"
+	 "      --to V                 apply up to and including version V (V >= 1)\n"
+	 "      --step N               apply at most N units (N >= 1)\n"
 	 "      --dry-run              run everything in one transaction, report, roll back\n"
 	 "      --single-transaction   apply every selected unit in one transaction\n"
 	 "      --out-of-order         apply pending versions below the highest applied one\n"
 	 "      --no-safety            with --dry-run: skip the live-database hazard report\n"},
-	{"down", cmd_down, CMD_NEEDS_CONFIG | CMD_PROTECTED,
+	{"down", cmd_down, CMD_NEEDS_CONFIG | CMD_PROTECTED | CMD_CHANGES,
 	 "down [--step N | --to V | --all] [--dry-run] [--single-transaction]",
 	 "roll back applied units, newest first (default: one)",
 	 "      --step N               roll back the newest N units\n"
@@ -30,7 +33,7 @@ static const struct command commands[] = {
 	 "      --all                  roll back every applied unit\n"
 	 "      --dry-run              run the down steps in one transaction, report, roll back\n"
 	 "      --single-transaction   roll back every selected unit in one transaction\n"},
-	{"redo", cmd_redo, CMD_NEEDS_CONFIG | CMD_PROTECTED, "redo [--step N]",
+	{"redo", cmd_redo, CMD_NEEDS_CONFIG | CMD_PROTECTED | CMD_CHANGES, "redo [--step N]",
 	 "roll back then re-apply the newest N units (default 1)",
 	 "      --step N               redo the newest N units\n"},
 	{"status", cmd_status, CMD_NEEDS_CONFIG, "status [--check] [--no-drift]",
@@ -41,10 +44,14 @@ static const struct command commands[] = {
 	 "                             schema): drift is not checked, null in JSON\n"},
 	{"version", cmd_version, CMD_NEEDS_CONFIG, "version",
 	 "print the highest applied version (0 when none)", ""},
-	{"new", cmd_new, CMD_NEEDS_CONFIG, "new NAME [--seq]",
-	 "write migrations/<UTC timestamp>_NAME.pgc from the unit template",
-	 "      --seq                  number it after the highest version (4 digits)\n"},
-	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG, "baseline V",
+	{"new", cmd_new, CMD_NEEDS_CONFIG, "new NAME [--seq | --timestamp]",
+	 "write migrations/<version>_NAME.pgc from the unit template",
+	 "      --seq                  number it after the highest version, as wide as its\n"
+	 "                             number (at least 4 digits); refused after timestamps\n"
+	 "      --timestamp            number it with the UTC time, YYYYMMDDHHMMSS\n"
+	 "                             (default: the numbering the units there use;\n"
+	 "                             timestamps in an empty directory)\n"},
+	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG | CMD_CHANGES, "baseline V",
 	 "record every unit up to V as baseline without running it", ""},
 	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all] [--no-safety]",
 	 "prove each pending unit's down undoes its up, in a rolled-back transaction",
@@ -54,7 +61,7 @@ static const struct command commands[] = {
 	 "Verdicts: reversible, irreversible (declared), skipped (no-transaction),\n"
 	 "untestable (fails only in one transaction), broken (exit 7), failed (up step\n"
 	 "failed, exit 1).\n"},
-	{"repair", cmd_repair, CMD_NEEDS_CONFIG, "repair",
+	{"repair", cmd_repair, CMD_NEEDS_CONFIG | CMD_CHANGES, "repair",
 	 "store this binary's checksums; clear running rows whose runner is gone", ""},
 	{"schema", cmd_schema, CMD_NEEDS_CONFIG, "schema",
 	 "print the canonical schema description that the fingerprint hashes", ""},
@@ -62,6 +69,10 @@ static const struct command commands[] = {
 	 "create the target database if it is missing", ""},
 	{"drop-db", cmd_drop_db, CMD_NEEDS_CONFIG | CMD_PROTECTED, "drop-db",
 	 "drop the target database if it exists", ""},
+	{"protect", cmd_protect, CMD_NEEDS_CONFIG, "protect",
+	 "mark the target database as protected: down, redo and drop-db need --force there", ""},
+	{"unprotect", cmd_unprotect, CMD_NEEDS_CONFIG | CMD_PROTECTED, "unprotect --force",
+	 "remove the database's protection mark", ""},
 	{"help", cmd_help, 0, "help [COMMAND]", "show this help, or one command's", ""},
 };
 
@@ -75,8 +86,8 @@ static const char global_options[] =
 	"      --no-color             no colour (also NO_COLOR)\n"
 	"      --lock-timeout DUR     give up waiting for a lock after DUR (e.g. 5s)\n"
 	"      --statement-timeout DUR  cancel statements running longer than DUR\n"
-	"      --force                allow down, redo, drop-db, verify --all on protected "
-	"environments\n"
+	"      --force                allow down, redo, drop-db, verify --all on protected\n"
+	"                             environments and databases marked by \"protect\"\n"
 	"  -h, --help                 show this help, then exit\n"
 	"      --version              show the version, then exit\n"
 	"\n"
@@ -84,11 +95,11 @@ static const char global_options[] =
 	"  -d, --database-url URL     connection string, URI or key=value (env DATABASE_URL)\n";
 
 static const char exit_codes[] =
-	"Exit codes: 0 success, 1 a unit failed (rolled back), 2 usage or configuration,\n"
-	"3 status --check: pending or drift, 4 lock not granted, 5 cannot connect or\n"
-	"read-only standby, 6 integrity refusal, 7 verify found a broken unit (1 if\n"
-	"an up step failed), 8 verify or up --dry-run found a live-database hazard\n"
-	"that no unit accepted.\n";
+	"Exit codes: 0 success, 1 a unit failed (rolled back; verify: an up step failed),\n"
+	"2 usage, configuration or protection refusal, 3 status --check: pending or\n"
+	"drift, 4 lock not granted, 5 cannot connect or read-only standby, 6 integrity\n"
+	"refusal, 7 verify found a broken unit, 8 verify or up --dry-run found a\n"
+	"live-database hazard that no unit accepted, 130/143 interrupted (SIGINT/SIGTERM).\n";
 
 const struct command *
 cli_find_command(const char *name)
@@ -134,20 +145,41 @@ cli_usage_error(const char *fmt, ...)
 	va_end(ap);
 	log_error("%s", msg);
 	fprintf(stderr, "Try \"migrate --help\" for more information.\n");
-	return 2;
+	return EXIT_USAGE;
 }
 
 int
-cli_parse_count(const char *opt, const char *text, long *out)
+cli_parse_int(const char *opt, const char *text, long min, long max, long *out)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < 0)
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (end == text || *end != '\0')
 		return cli_usage_error("invalid value \"%s\" for %s: expected a whole number", text, opt);
+	if (errno == ERANGE || v < min || v > max)
+		return cli_usage_error("%s must be in range %ld..%ld, not \"%s\"", opt, min, max, text);
 	*out = v;
+	return 0;
+}
+
+int
+cli_parse_count(const char *opt, const char *text, long *out)
+{
+	return cli_parse_int(opt, text, 1, INT_MAX, out);
+}
+
+int
+cli_parse_version(const char *opt, const char *text, long long min, long long *out)
+{
+	if (unitname_parse_version(text, out) != 0)
+		return cli_usage_error("invalid version \"%s\" for %s: expected 1 to %d digits", text, opt,
+							   UNITNAME_MAX_DIGITS);
+	if (*out < min)
+		return cli_usage_error("%s must be at least %lld, not \"%s\"", opt, min, text);
 	return 0;
 }
 

@@ -10,7 +10,10 @@
 
 /* Command flags, handled in one place (main.c). */
 #define CMD_NEEDS_CONFIG 0x1u /* loads migrate.yaml before running */
-#define CMD_PROTECTED 0x2u /* refused in protected environments without --force */
+#define CMD_PROTECTED \
+	0x2u /* refused in protected environments and against
+							* databases marked as protected, without --force */
+#define CMD_CHANGES 0x4u /* changes the database: marks it in a protected environment */
 
 struct cli
 {
@@ -20,6 +23,7 @@ struct cli
 	bool verbose;
 	bool color;
 	bool force;
+	bool url_option; /* -d was given: it names the target */
 	struct migrate_config cfg; /* loaded when CMD_NEEDS_CONFIG */
 };
 
@@ -46,10 +50,25 @@ void cli_usage(const struct command *cmd);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Parses a whole non-negative number for option opt.  Returns 0, or 2
- * after cli_usage_error.
+ * Parses a whole number for option opt and checks that it lies in
+ * min..max (PostgreSQL's option_parse_int).  Returns 0 and sets *out, or
+ * 2 after cli_usage_error naming the option and the range.
+ */
+int cli_parse_int(const char *opt, const char *text, long min, long max, long *out)
+	__attribute__((warn_unused_result));
+
+/*
+ * cli_parse_int for a number of units to act on (--step N): 1..INT_MAX,
+ * so that 0 can never be taken for "no limit".
  */
 int cli_parse_count(const char *opt, const char *text, long *out)
+	__attribute__((warn_unused_result));
+
+/*
+ * Parses a version for option opt (1 to 18 digits) that must be at least
+ * min.  Returns 0 and sets *out, or 2 after cli_usage_error.
+ */
+int cli_parse_version(const char *opt, const char *text, long long min, long long *out)
 	__attribute__((warn_unused_result));
 
 /* Command implementations (src/cmd_*.c). */
@@ -66,5 +85,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_create_db(struct cli *cli, int argc, char **argv);
 int cmd_drop_db(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_protect(struct cli *cli, int argc, char **argv);
+int cmd_unprotect(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -7,8 +7,8 @@
 
 #include "cli.h"
 #include "engine_admin.h"
+#include "exitcode.h"
 #include "report.h"
-#include "unitname.h"
 
 /* Rejects options; commands here take none of their own. */
 static int
@@ -30,7 +30,8 @@ finish(struct engine *e, int rc, const char *counter, int count)
 
 	engine_close(e);
 	snprintf(extra, sizeof(extra), "\"%s\":%d", counter, count);
-	return report_finish(rc, extra);
+	report_summary_add(extra);
+	return rc;
 }
 
 int
@@ -42,14 +43,13 @@ cmd_baseline(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	if (no_options("baseline", argc, argv) != 0)
-		return 2;
+		return EXIT_USAGE;
 	if (optind >= argc)
 		return cli_usage_error("baseline needs a version: migrate baseline V");
 	if (optind + 1 < argc)
 		return cli_usage_error("unexpected argument \"%s\" for baseline", argv[optind + 1]);
-	if (unitname_parse_version(argv[optind], &v) != 0 || v <= 0)
-		return cli_usage_error(
-			"invalid version \"%s\" for baseline: expected 1 to 18 digits, above 0", argv[optind]);
+	if (cli_parse_version("baseline", argv[optind], 1, &v) != 0)
+		return EXIT_USAGE;
 	rc = engine_open(&e, &cli->cfg);
 	if (rc == 0)
 		rc = engine_baseline(&e, v, &recorded);
@@ -67,7 +67,7 @@ cmd_repair(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	if (no_options("repair", argc, argv) != 0)
-		return 2;
+		return EXIT_USAGE;
 	if (optind < argc)
 		return cli_usage_error("unexpected argument \"%s\" for repair", argv[optind]);
 	rc = engine_open(&e, &cli->cfg);

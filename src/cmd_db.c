@@ -11,6 +11,8 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "engine.h"
+#include "exitcode.h"
 #include "conninfo.h"
 #include "db.h"
 #include "json.h"
@@ -32,11 +34,8 @@ say(const char *event, const char *dbname, const char *text)
 		struct buf b;
 
 		buf_init(&b);
-		buf_append(&b, "{");
-		json_member_string(&b, "event", event);
 		json_member_string(&b, "database", dbname);
-		buf_append(&b, "}\n");
-		fputs(b.data, stdout);
+		report_event(event, b.data);
 		buf_free(&b);
 	}
 	else
@@ -53,14 +52,15 @@ target_name(const char *url)
 
 	if (conninfo_parse(url, &ci, &err) != 0)
 	{
-		report_error(2, err, NULL, NULL, NULL, 0);
+		report_error(EXIT_USAGE, err, NULL, NULL, NULL, 0);
 		free(err);
 		return NULL;
 	}
 	name = xstrdup(conninfo_dbname(&ci));
 	conninfo_free(&ci);
 	if (name == NULL)
-		report_error(2, "cannot tell which database to use: the connection string names none", NULL,
+		report_error(EXIT_USAGE,
+					 "cannot tell which database to use: the connection string names none", NULL,
 					 NULL, NULL, 0);
 	return name;
 }
@@ -71,7 +71,7 @@ connect_maintenance(const struct migrate_config *cfg, struct db **db)
 {
 	static const char *const names[] = {"postgres", "template1"};
 	struct db_error err = {0};
-	int rc = 5;
+	int rc = EXIT_CONNECT;
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -91,7 +91,7 @@ connect_maintenance(const struct migrate_config *cfg, struct db **db)
 		log_debug("no \"postgres\" database; trying template1");
 	}
 	if (rc != 0)
-		db_report_connect_failure(rc, &err);
+		report_connect_failure(rc, &err);
 	db_error_clear(&err);
 	return rc;
 }
@@ -124,18 +124,18 @@ static int
 report_sql_failure(struct db *db, const char *what, const char *name, const struct db_error *err)
 {
 	struct buf m;
-	int code = 1;
+	int code = EXIT_UNIT_FAILED;
 
 	buf_init(&m);
 	if (strcmp(err->sqlstate, "25006") == 0)
 	{
-		code = 5;
+		code = EXIT_CONNECT;
 		buf_printf(&m, "cannot %s database \"%s\": %s is a read-only standby", what, name,
 				   db->description);
 	}
 	else if (db_error_is_connection(err))
 	{
-		code = 5;
+		code = EXIT_CONNECT;
 		buf_printf(&m, "lost the connection to %s", db->description);
 	}
 	else
@@ -196,6 +196,40 @@ create_or_drop(struct db *db, enum db_action action, const char *name)
 	return rc;
 }
 
+/*
+ * drop-db refuses a database marked as protected: when the target exists,
+ * engine_open connects to it, and its protection check (protect.c, armed
+ * by main for protected commands) refuses.  Returns 0 or the exit code.
+ */
+static int
+check_target_mark(struct cli *cli, struct db *maintenance, const char *name)
+{
+	struct db_error err = {0};
+	struct engine e;
+	int exists = database_exists(maintenance, name, &err);
+	int rc = 0;
+
+	if (exists < 0)
+		rc = report_sql_failure(maintenance, "look up", name, &err);
+	else if (exists)
+	{
+		rc = engine_open(&e, &cli->cfg);
+		/*
+		 * The session ends itself on the server, so that a pooler in
+		 * between (PgBouncer) keeps no connection to the database open
+		 * for the DROP to trip over; DROP DATABASE waits for it to go.
+		 */
+		if (e.db != NULL &&
+			db_exec(e.db, "SELECT pg_catalog.pg_terminate_backend(pg_catalog.pg_backend_pid())",
+					&err) != 0)
+			log_debug("the session that read the protection mark ended: %s", err.message);
+		db_error_clear(&err);
+		engine_close(&e);
+	}
+	db_error_clear(&err);
+	return rc;
+}
+
 static int
 run(struct cli *cli, int argc, char **argv, enum db_action action)
 {
@@ -208,26 +242,28 @@ run(struct cli *cli, int argc, char **argv, enum db_action action)
 		return cli_usage_error("unexpected argument \"%s\" for %s", argv[1], cmd);
 	if (cli->cfg.database_url == NULL)
 	{
-		report_error(2,
+		report_error(EXIT_USAGE,
 					 "no database given: set database_url in migrate.yaml, DATABASE_URL, or -d URL",
 					 NULL, NULL, NULL, 0);
-		return report_finish(2, NULL);
+		return EXIT_USAGE;
 	}
 	name = target_name(cli->cfg.database_url);
 	if (name == NULL)
-		return report_finish(2, NULL);
+		return EXIT_USAGE;
 	if (action == DB_DROP && (strcmp(name, "postgres") == 0 || strcmp(name, "template1") == 0))
 	{
-		report_error(2, "refusing to drop a maintenance database", NULL, NULL, NULL, 0);
+		report_error(EXIT_USAGE, "refusing to drop a maintenance database", NULL, NULL, NULL, 0);
 		free(name);
-		return report_finish(2, NULL);
+		return EXIT_USAGE;
 	}
 	rc = connect_maintenance(&cli->cfg, &db);
+	if (rc == 0 && action == DB_DROP)
+		rc = check_target_mark(cli, db, name);
 	if (rc == 0)
 		rc = create_or_drop(db, action, name);
 	db_close(db);
 	free(name);
-	return report_finish(rc, NULL);
+	return rc;
 }
 
 int

@@ -11,14 +11,6 @@
 #include "safety.h"
 #include "unitname.h"
 
-static int
-parse_version_arg(const char *opt, const char *text, long long *v)
-{
-	if (unitname_parse_version(text, v) != 0)
-		return cli_usage_error("invalid version \"%s\" for %s: expected 1 to 18 digits", text, opt);
-	return 0;
-}
-
 /*
  * Handles getopt's answer c when it is an option that up and down share
  * (--dry-run, --single-transaction) or an unknown one.  Returns 0, or 2
@@ -63,7 +55,7 @@ cmd_up(struct cli *cli, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 	{
-		if (c == 't' && parse_version_arg("--to", optarg, &o.to) != 0)
+		if (c == 't' && cli_parse_version("--to", optarg, 1, &o.to) != 0)
 			return 2;
 		if (c == 's' && cli_parse_count("--step", optarg, &o.step) != 0)
 			return 2;
@@ -103,7 +95,7 @@ cmd_down(struct cli *cli, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 	{
-		if (c == 't' && (given++, parse_version_arg("--to", optarg, &o.to) != 0))
+		if (c == 't' && (given++, cli_parse_version("--to", optarg, 0, &o.to) != 0))
 			return 2;
 		if (c == 's' && (given++, cli_parse_count("--step", optarg, &o.step) != 0))
 			return 2;

@@ -3,18 +3,30 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "engine.h"
+#include "exitcode.h"
 #include "json.h"
+#include "protect.h"
 #include "report.h"
+#include "vertext.h"
 
 /* The newest row's stored fingerprint, or NULL. */
 static const char *
 recorded_hash(const struct history *h)
 {
 	return h->n > 0 ? h->rows[h->n - 1].schema_hash : NULL;
+}
+
+/* An entry's version as its unit's file writes it (a plain number for a row only). */
+static const char *
+entry_vertext(const struct plan_entry *e, char vt[VERTEXT_SIZE])
+{
+	return e->unit != NULL ? unitname_version_text(e->unit->file, e->version, vt)
+						   : vertext(e->version, vt);
 }
 
 static int
@@ -28,68 +40,89 @@ check_code(const struct plan_status *st, bool drift)
 		enum unit_state s = st->entries[i].state;
 
 		if (s == UNIT_MODIFIED || s == UNIT_UNKNOWN || s == UNIT_RUNNING)
-			return 6;
+			return EXIT_INTEGRITY;
 		if (s == UNIT_PENDING || s == UNIT_OUT_OF_ORDER)
 			pending = true;
 	}
-	return pending ? 3 : 0;
+	return pending ? EXIT_CHECK : EXIT_OK;
 }
 
+/*
+ * status's result as members of the summary object: current_version,
+ * drift, the hashes and the units.
+ */
 static void
-print_status_json(const struct plan_status *st, const char *live, const char *recorded)
+status_json(const struct plan_status *st, const char *live, const char *recorded, struct buf *b)
 {
-	struct buf b;
 	size_t i;
 
-	buf_init(&b);
-	buf_append(&b, "{");
-	json_member_int(&b, "current_version", st->highest_applied);
+	json_member_int(b, "current_version", st->highest_applied);
 	if (recorded == NULL || live == NULL)
-		json_member_raw(&b, "drift", "null");
+		json_member_raw(b, "drift", "null");
 	else
-		json_member_bool(&b, "drift", strcmp(live, recorded) != 0);
-	json_member_string(&b, "live_hash", live);
-	json_member_string(&b, "recorded_hash", recorded);
-	buf_append(&b, ",\"units\":[");
+		json_member_bool(b, "drift", strcmp(live, recorded) != 0);
+	json_member_string(b, "live_hash", live);
+	json_member_string(b, "recorded_hash", recorded);
+	buf_append(b, ",\"units\":[");
 	for (i = 0; i < st->n; i++)
 	{
 		const struct plan_entry *e = &st->entries[i];
+		char vt[VERTEXT_SIZE];
 
-		buf_append(&b, i ? ",{" : "{");
-		json_member_int(&b, "version", e->version);
-		json_member_string(&b, "name", e->name);
-		json_member_string(&b, "state", plan_state_name(e->state));
-		json_member_string(&b, "checksum", e->unit ? e->unit->checksum : e->row->checksum);
-		json_member_string(&b, "applied_at", e->row ? e->row->applied_at : NULL);
+		buf_append(b, i ? ",{" : "{");
+		json_member_int(b, "version", e->version);
+		json_member_string(b, "version_text", entry_vertext(e, vt));
+		json_member_string(b, "name", e->name);
+		json_member_string(b, "state", plan_state_name(e->state));
+		json_member_string(b, "checksum", e->unit ? e->unit->checksum : e->row->checksum);
+		json_member_string(b, "applied_at", e->row ? e->row->applied_at : NULL);
 		if (e->row)
-			json_member_int(&b, "duration_ms", e->row->duration_ms);
+			json_member_int(b, "duration_ms", e->row->duration_ms);
 		else
-			json_member_raw(&b, "duration_ms", "null");
-		buf_append(&b, "}");
+			json_member_raw(b, "duration_ms", "null");
+		buf_append(b, "}");
 	}
-	buf_append(&b, "]}\n");
-	fputs(b.data, stdout);
-	buf_free(&b);
+	buf_append(b, "]");
+}
+
+/* The version column's width: the longest version text, at least "version". */
+static int
+version_width(const struct plan_status *st)
+{
+	int w = (int) strlen("version");
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+	{
+		char vt[VERTEXT_SIZE];
+		int n = (int) strlen(entry_vertext(&st->entries[i], vt));
+
+		if (n > w)
+			w = n;
+	}
+	return w;
 }
 
 static void
 print_status_text(const struct plan_status *st, const char *live, const char *recorded)
 {
+	int w = version_width(st);
+	char vt[VERTEXT_SIZE];
 	size_t i;
 
-	printf("%-8s %-30s %-12s %-24s %s\n", "version", "name", "state", "applied_at", "duration");
+	printf("%-*s  %-30s %-12s %-24s %s\n", w, "version", "name", "state", "applied_at", "duration");
 	for (i = 0; i < st->n; i++)
 	{
 		const struct plan_entry *e = &st->entries[i];
 
-		printf("%04lld     %-30s %-12s %-24s", e->version, e->name, plan_state_name(e->state),
-			   e->row ? e->row->applied_at : "-");
+		printf("%-*s  %-30s %-12s %-24s", w, entry_vertext(e, vt), e->name,
+			   plan_state_name(e->state), e->row ? e->row->applied_at : "-");
 		if (e->row)
 			printf(" %d ms\n", e->row->duration_ms);
 		else
 			printf(" -\n");
 	}
-	printf("current version: %lld\n", st->highest_applied);
+	printf("current version: %s\n", vertext(st->highest_applied, vt));
 	if (live == NULL)
 		printf("schema: drift not checked (--no-drift)\n");
 	else if (recorded == NULL)
@@ -113,25 +146,35 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	struct history h = {0};
 	struct plan_status st = {0};
 	char live[65] = "";
+	struct buf members;
+	bool marked = false;
 	int c;
-	int rc;
+	int rc = 0;
 
+	buf_init(&members);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	while (rc == 0 && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 	{
 		if (c == 'c')
 			check = true;
 		else if (c == 'D')
 			drift = false;
 		else
-			return cli_usage_error("unknown option \"%s\" for status", argv[optind - 1]);
+			rc = cli_usage_error("unknown option \"%s\" for status", argv[optind - 1]);
 	}
-	if (optind < argc)
-		return cli_usage_error("unexpected argument \"%s\" for status", argv[optind]);
+	if (rc == 0 && optind < argc)
+		rc = cli_usage_error("unexpected argument \"%s\" for status", argv[optind]);
+	if (rc != 0)
+	{
+		buf_free(&members);
+		return rc;
+	}
 	rc = engine_open(&e, &cli->cfg);
 	if (rc == 0)
 		rc = engine_status(&e, &h, &st);
+	if (rc == 0)
+		rc = protect_read(&e, &marked);
 	/* the fingerprint is most of status's time on a large schema */
 	if (rc == 0 && drift)
 		rc = engine_fingerprint(&e, live, NULL);
@@ -141,15 +184,25 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		const char *l = drift ? live : NULL;
 
 		if (cli->json)
-			print_status_json(&st, l, recorded);
-		else
+		{
+			status_json(&st, l, recorded, &members);
+			json_member_bool(&members, "protected", marked);
+		}
+		else if (!cli->quiet)
+		{
 			print_status_text(&st, l, recorded);
+			printf("protection: %s\n", marked ? "the database is marked as protected (\"migrate "
+												"unprotect --force\" removes the mark)"
+											  : "not marked");
+		}
 		if (check)
 			rc = check_code(&st, l != NULL && recorded != NULL && strcmp(l, recorded) != 0);
 	}
 	plan_status_free(&st);
 	history_free(&h);
 	engine_close(&e);
+	report_summary_add(members.data);
+	buf_free(&members);
 	return rc;
 }
 
@@ -159,6 +212,8 @@ cmd_version(struct cli *cli, int argc, char **argv)
 	struct engine e;
 	struct history h = {0};
 	struct plan_status st = {0};
+	char vt[VERTEXT_SIZE];
+	char members[64] = "";
 	int rc;
 
 	if (argc > 1)
@@ -167,12 +222,13 @@ cmd_version(struct cli *cli, int argc, char **argv)
 	if (rc == 0)
 		rc = engine_status(&e, &h, &st);
 	if (rc == 0 && cli->json)
-		printf("{\"current_version\":%lld}\n", st.highest_applied);
+		snprintf(members, sizeof(members), "\"current_version\":%lld", st.highest_applied);
 	else if (rc == 0)
-		printf("%lld\n", st.highest_applied);
+		printf("%s\n", vertext(st.highest_applied, vt));
 	plan_status_free(&st);
 	history_free(&h);
 	engine_close(&e);
+	report_summary_add(members);
 	return rc;
 }
 
@@ -195,11 +251,9 @@ cmd_schema(struct cli *cli, int argc, char **argv)
 		struct buf b;
 
 		buf_init(&b);
-		buf_append(&b, "{");
 		json_member_string(&b, "hash", hex);
 		json_member_string(&b, "text", text.data);
-		buf_append(&b, "}\n");
-		fputs(b.data, stdout);
+		report_summary_add(b.data);
 		buf_free(&b);
 	}
 	else if (rc == 0)

@@ -14,6 +14,7 @@
 #include "engine_verify.h"
 #include "json.h"
 #include "report.h"
+#include "vertext.h"
 #include "safety.h"
 
 struct verify_counts
@@ -52,11 +53,13 @@ static void
 print_json(const struct verify_result *r)
 {
 	struct buf b;
+	char vt[VERTEXT_SIZE];
 
 	buf_init(&b);
 	buf_append(&b, "{");
 	json_member_string(&b, "event", "verified");
 	json_member_int(&b, "version", r->unit->version);
+	json_member_string(&b, "version_text", vertext(r->unit->version, vt));
 	json_member_string(&b, "name", r->unit->name);
 	json_member_string(&b, "result", verify_verdict_name(r->verdict));
 	if (r->reason != NULL)
@@ -97,6 +100,7 @@ static void
 report_verdict(const struct verify_result *r, void *arg)
 {
 	struct verify_counts *c = arg;
+	char vt[VERTEXT_SIZE];
 
 	c->n[r->verdict]++;
 	if (report_json())
@@ -104,7 +108,7 @@ report_verdict(const struct verify_result *r, void *arg)
 		print_json(r);
 		return;
 	}
-	printf("verify %04lld %-28s %s\n", r->unit->version, r->unit->name,
+	printf("verify %*s %-28s %s\n", vertext_width(), vertext(r->unit->version, vt), r->unit->name,
 		   verify_verdict_name(r->verdict));
 	if (r->reason != NULL)
 		print_indented(r->reason);

@@ -327,8 +327,10 @@ dotenv_load(const char *path)
 	}
 	if (dotenv_parse(text, len, &env, &line, &msg) != 0)
 	{
-		fflush(stdout);
-		fprintf(stderr, "%s:%d: error: %s\n", shown, line, msg);
+		char where[512];
+
+		snprintf(where, sizeof(where), "%s:%d", shown, line);
+		log_error_at(where, "%s", msg);
 		free(msg);
 		free(text);
 		return 2;

@@ -24,8 +24,9 @@ duration_parse(const char *text, long *ms)
 	for (; isdigit((unsigned char) *p); p++)
 	{
 		if (value > (LONG_MAX - 9) / 10)
-			return -1;
-		value = value * 10 + (*p - '0');
+			value = (LONG_MAX - 9) / 10; /* saturate: out of range below */
+		else
+			value = value * 10 + (*p - '0');
 	}
 	if (*p == '\0')
 	{
@@ -39,8 +40,8 @@ duration_parse(const char *text, long *ms)
 		if (strcmp(p, units[i].unit) == 0)
 		{
 			/* keep every duration within an int of milliseconds for libpq */
-			if (value > INT_MAX / units[i].factor)
-				return -1;
+			if (value > DURATION_MAX_MS / units[i].factor)
+				return -2;
 			*ms = value * units[i].factor;
 			return 0;
 		}

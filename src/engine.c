@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "protect.h"
 #include "registry.h"
 #include "report.h"
 #include "schema.h"
@@ -95,7 +96,7 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 	rc = db_connect(cfg->database_url, &o, &e->db, &err);
 	if (rc != 0)
 	{
-		db_report_connect_failure(rc, &err);
+		report_connect_failure(rc, &err);
 		db_error_clear(&err);
 		return rc;
 	}
@@ -113,7 +114,7 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 		report_error(2, msg, NULL, NULL, NULL, 0);
 		return 2;
 	}
-	return 0;
+	return protect_on_connect(e);
 }
 
 void

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "registry.h"
 #include "report.h"
+#include "unitname.h"
 
 int
 engine_baseline(struct engine *e, long long v, int *recorded)
@@ -77,6 +78,8 @@ engine_baseline(struct engine *e, long long v, int *recorded)
 static bool
 repair_entry(struct engine *e, const struct plan_entry *pe, struct buf *sql)
 {
+	char vt[UNITNAME_VERSION_TEXT_SIZE];
+
 	if (pe->state == UNIT_MODIFIED)
 	{
 		char *q = db_quote_literal(e->db, pe->unit->checksum);
@@ -92,10 +95,11 @@ repair_entry(struct engine *e, const struct plan_entry *pe, struct buf *sql)
 		return true;
 	}
 	if (pe->state == UNIT_RUNNING)
-		report_notice("left alone: %04lld %s is still running in %s", pe->version, pe->name,
-					  pe->row->owner ? pe->row->owner : "another runner");
+		report_notice("left alone: %s %s is still running in %s",
+					  unitname_version_text(pe->unit ? pe->unit->file : NULL, pe->version, vt),
+					  pe->name, pe->row->owner ? pe->row->owner : "another runner");
 	else if (pe->state == UNIT_UNKNOWN)
-		report_notice("left alone: version %04lld (%s) is applied but unknown to this binary",
+		report_notice("left alone: version %lld (%s) is applied but unknown to this binary",
 					  pe->version, pe->name);
 	return false;
 }

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "safety.h"
 #include "step.h"
+#include "unitname.h"
 
 enum direction
 {
@@ -41,9 +42,11 @@ report_step_failure(struct engine *e, const struct unit *u, enum direction d,
 {
 	char msg[512];
 	char unit_label[256];
+	char vt[UNITNAME_VERSION_TEXT_SIZE];
 	int code = 1;
 
-	snprintf(unit_label, sizeof(unit_label), "%04lld_%s", u->version, u->name);
+	snprintf(unit_label, sizeof(unit_label), "%s_%s",
+			 unitname_version_text(u->file, u->version, vt), u->name);
 	if (strcmp(f->err.sqlstate, "55P03") == 0)
 		code = 4;
 	else if (db_error_is_connection(&f->err))
@@ -96,8 +99,10 @@ report_txn_ended(const struct unit *u, enum direction d, bool together)
 	char msg[512];
 	char hint[256];
 	char unit_label[256];
+	char vt[UNITNAME_VERSION_TEXT_SIZE];
 
-	snprintf(unit_label, sizeof(unit_label), "%04lld_%s", u->version, u->name);
+	snprintf(unit_label, sizeof(unit_label), "%s_%s",
+			 unitname_version_text(u->file, u->version, vt), u->name);
 	snprintf(msg, sizeof(msg),
 			 "unit %s ended the runner's transaction itself (%s step; a COMMIT or ROLLBACK through "
 			 "EXECUTE IMMEDIATE?): "
@@ -143,7 +148,10 @@ report_refusal(const struct plan_status *st, enum direction d, const char *why)
 	if (hint.len == 0)
 		buf_append(&hint, "nothing was changed; see \"migrate status\"");
 	buf_init(&msg);
-	buf_printf(&msg, "refusing to run %s: %s", dir_name(d), why);
+	if (strcmp(report_command(), "redo") == 0)
+		buf_printf(&msg, "refusing to redo (its %s half would be refused): %s", dir_name(d), why);
+	else
+		buf_printf(&msg, "refusing to run %s: %s", dir_name(d), why);
 	report_with_hint(6, msg.data, hint.data, NULL, NULL);
 	buf_free(&msg);
 	buf_free(&hint);
@@ -296,7 +304,7 @@ direct_db(struct engine *e, struct db **out)
 		rc = db_connect(e->cfg->direct_url, &o, &e->direct, &err);
 		if (rc != 0)
 		{
-			db_report_connect_failure(rc, &err);
+			report_connect_failure(rc, &err);
 			db_error_clear(&err);
 			return rc;
 		}
@@ -585,8 +593,8 @@ notice_unknown(const struct plan_status *st)
 
 	for (i = 0; i < st->n; i++)
 		if (st->entries[i].state == UNIT_UNKNOWN)
-			report_notice("version %04lld (%s) is applied but unknown to this binary",
-						  st->entries[i].version, st->entries[i].name);
+			report_warning("version %lld (%s) is applied but unknown to this binary",
+						   st->entries[i].version, st->entries[i].name);
 }
 
 /*

@@ -26,6 +26,7 @@
 #include "engine_internal.h"
 #include "plan.h"
 #include "report.h"
+#include "vertext.h"
 #include "safety.h"
 #include "schema_diff.h"
 #include "step.h"
@@ -213,11 +214,12 @@ static int
 check_transaction(struct engine *e, const struct unit *u, const struct step_failure *f)
 {
 	char label[256];
+	char vt[VERTEXT_SIZE];
 	char msg[512];
 
 	if (db_in_transaction(e->db))
 		return 0;
-	snprintf(label, sizeof(label), "%04lld_%s", u->version, u->name);
+	snprintf(label, sizeof(label), "%s_%s", vertext(u->version, vt), u->name);
 	snprintf(msg, sizeof(msg),
 			 "unit %s ended verify's transaction; verify stopped and nothing was changed", label);
 	report_error(1, msg, &f->err, label, f->file ? f->file : u->file, f->line);

@@ -5,8 +5,8 @@
 #ifndef MIGRATE_LOG_H
 #define MIGRATE_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
-#include <stdnoreturn.h>
 
 enum log_level
 {
@@ -17,7 +17,6 @@ enum log_level
 
 /* Sets how much goes to stderr; errors are always written. */
 void log_set_level(enum log_level level);
-enum log_level log_get_level(void);
 
 /*
  * Each writes one line to stderr after flushing stdout, prefixed with
@@ -31,7 +30,18 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* log_error() then exit(code) through exit(), so atexit cleanup runs. */
-noreturn void fatal(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * An error located in a file: "where: error: message" (where is
+ * "file:line:col" or "file:line").
+ */
+void log_error_at(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_verror_at(const char *where, const char *fmt, va_list ap);
+
+/*
+ * The first error of the run as it was written (with its place for
+ * log_error_at, without "migrate: error: "), or NULL when none was; for
+ * the JSON error object of errors that were only logged.
+ */
+const char *log_first_error(void);
 
 #endif

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exitcode.h"
 #include "log.h"
+#include "protect.h"
 #include "report.h"
 
 #ifndef MIGRATE_VERSION
@@ -93,6 +95,8 @@ split_globals(struct cli *cli, int argc, char **argv, char **rest, int *nrest, b
 		{
 			if (i + 1 >= argc)
 				return cli_usage_error("option %s needs a value", arg);
+			if (slot == &cli->copts.database_url)
+				cli->url_option = true;
 			*slot = argv[++i];
 		}
 		else
@@ -102,31 +106,51 @@ split_globals(struct cli *cli, int argc, char **argv, char **rest, int *nrest, b
 	return 0;
 }
 
+/*
+ * Loads the configuration and refuses protected commands in protected
+ * environments; the database's own mark is checked after connecting
+ * (protect.c).  Returns 0 or the exit code.
+ */
+/* Whether argv[1..argc-1] holds arg before any "--". */
+static bool
+has_arg(int argc, char **argv, const char *arg)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], arg) == 0)
+			return true;
+	return false;
+}
+
 static int
-run_command(struct cli *cli, const struct command *cmd, int argc, char **argv)
+prepare_command(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	int rc;
 
-	if (cmd->flags & CMD_NEEDS_CONFIG)
+	if (!(cmd->flags & CMD_NEEDS_CONFIG))
+		return EXIT_OK;
+	rc = cfg_load(&cli->copts, &cli->cfg);
+	if (rc != 0)
+		return rc; /* logged with its place; report_finish puts it in JSON */
+	if ((cmd->flags & CMD_PROTECTED) && cli->cfg.protected_env && !cli->force)
 	{
-		rc = cfg_load(&cli->copts, &cli->cfg);
-		if (rc != 0)
-		{
-			report_error_event(rc, "invalid configuration; the details are on stderr");
-			return report_finish(rc, NULL);
-		}
-		if ((cmd->flags & CMD_PROTECTED) && cli->cfg.protected_env && !cli->force)
-		{
-			char msg[256];
+		char msg[256];
 
-			snprintf(msg, sizeof(msg),
-					 "refusing \"%s\" on protected environment \"%s\" without --force", cmd->name,
-					 cli->cfg.environment ? cli->cfg.environment : "(top level)");
-			report_error(2, msg, NULL, NULL, NULL, 0);
-			return report_finish(2, NULL);
-		}
+		snprintf(msg, sizeof(msg),
+				 "refusing \"%s\" on protected environment \"%s\" without --force", cmd->name,
+				 cli->cfg.environment ? cli->cfg.environment : "(top level)");
+		report_error(EXIT_USAGE, msg, NULL, NULL, NULL, 0);
+		return EXIT_USAGE;
 	}
-	return cmd->run(cli, argc, argv);
+	/* a dry run changes nothing, so it does not mark the database */
+	protect_arm(cmd->name,
+				(cmd->flags & CMD_PROTECTED) != 0 ||
+					(strcmp(cmd->name, "verify") == 0 && has_arg(argc, argv, "--all")),
+				cli->force,
+				cli->cfg.protected_env && (cmd->flags & CMD_CHANGES) &&
+					!has_arg(argc, argv, "--dry-run"));
+	return EXIT_OK;
 }
 
 int
@@ -141,31 +165,40 @@ main(int argc, char **argv)
 	int rc;
 
 	if (rest == NULL)
-		return 1;
+		return EXIT_UNIT_FAILED;
 	cli.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	rc = split_globals(&cli, argc, argv, rest, &nrest, &help, &version);
+	log_set_level(cli.quiet ? LOG_QUIET : cli.verbose ? LOG_VERBOSE : LOG_NORMAL);
 	if (rc == 0 && nrest > 0 && (cmd = cli_find_command(rest[0])) == NULL)
 		rc = cli_usage_error("unknown command \"%s\"", rest[0]);
-	log_set_level(cli.quiet ? LOG_QUIET : cli.verbose ? LOG_VERBOSE : LOG_NORMAL);
+	if (rc == 0 && cmd == NULL && !help && !version && cli.json)
+		rc = cli_usage_error("no command given");
+	/* --help, help and --version print text, never JSON */
+	if (help || version || (cmd != NULL && cmd->run == cmd_help))
+		cli.json = false;
+	report_init(cmd ? cmd->name : NULL, cli.json, cli.quiet, cli.color);
 	if (rc == 0 && version)
 		printf("migrate %s\n", MIGRATE_VERSION);
 	else if (rc == 0 && (help || cmd == NULL))
 	{
 		cli_usage(cmd);
 		if (!help && cmd == NULL)
-			rc = 2;
+			rc = EXIT_USAGE;
 	}
 	else if (rc == 0)
 	{
-		report_init(cmd->name, cli.json, cli.quiet, cli.color);
-		rc = run_command(&cli, cmd, nrest, rest);
+		rc = prepare_command(&cli, cmd, nrest, rest);
+		if (rc == 0)
+			rc = cmd->run(&cli, nrest, rest);
 	}
+	if (!help && !version)
+		rc = report_finish(rc, NULL);
 	cfg_free(&cli.cfg);
 	free(rest);
 	if (fflush(stdout) != 0 || ferror(stdout))
 	{
 		log_error("could not write to standard output");
-		return rc ? rc : 1;
+		return rc ? rc : EXIT_UNIT_FAILED;
 	}
 	return rc;
 }

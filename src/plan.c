@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unitname.h"
+
 const char *
 plan_state_name(enum unit_state s)
 {
@@ -91,7 +93,10 @@ plan_status_free(struct plan_status *st)
 static void
 why_add(struct buf *why, const char *what, const struct plan_entry *e)
 {
-	buf_printf(why, "%s%s %04lld %s", why->len ? "; " : "", what, e->version, e->name);
+	char vt[UNITNAME_VERSION_TEXT_SIZE];
+
+	buf_printf(why, "%s%s %s %s", why->len ? "; " : "", what,
+			   unitname_version_text(e->unit ? e->unit->file : NULL, e->version, vt), e->name);
 }
 
 /* NULL (a version unknown to the binary) is not a no-transaction unit. */

@@ -23,6 +23,7 @@
 #include "registry.h"
 #include "safety_internal.h"
 #include "step.h"
+#include "vertext.h"
 
 /*
  * The ctids of the catalog rows describing relation X: any DDL on it
@@ -783,6 +784,7 @@ safety_end(bool step_ok)
 {
 	struct safety_step st;
 	char label[256];
+	char vt[VERTEXT_SIZE];
 	double end = now_ms();
 	size_t i;
 
@@ -793,7 +795,7 @@ safety_end(bool step_ok)
 		free_step_state();
 		return;
 	}
-	snprintf(label, sizeof(label), "%04lld_%s", sf.unit->version, sf.unit->name);
+	snprintf(label, sizeof(label), "%s_%s", vertext(sf.unit->version, vt), sf.unit->name);
 	st.label = label;
 	st.version = sf.unit->version;
 	st.name = sf.unit->name;

@@ -3,6 +3,7 @@
  */
 #include "unitname.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int
@@ -64,4 +65,26 @@ unitname_parse(const char *file, long long *version, char *name, size_t name_siz
 	if (parse_digits(file, digits, version) != 0 || *version == 0)
 		return *why = "version must be greater than 0", -1;
 	return 0;
+}
+
+const char *
+unitname_version_text(const char *file, long long version, char buf[UNITNAME_VERSION_TEXT_SIZE])
+{
+	const char *base = file != NULL ? strrchr(file, '/') : NULL;
+	size_t n;
+	long long v = 0;
+	size_t i;
+
+	base = base != NULL ? base + 1 : file;
+	n = base != NULL ? strspn(base, "0123456789") : 0;
+	for (i = 0; i < n && i < UNITNAME_MAX_DIGITS; i++)
+		v = v * 10 + (base[i] - '0');
+	if (n == 0 || n > UNITNAME_MAX_DIGITS || v != version)
+		snprintf(buf, UNITNAME_VERSION_TEXT_SIZE, "%lld", version);
+	else
+	{
+		memcpy(buf, base, n);
+		buf[n] = '\0';
+	}
+	return buf;
 }

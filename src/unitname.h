@@ -32,4 +32,15 @@ int unitname_valid_name(const char *name);
 int unitname_parse_version(const char *text, long long *version)
 	__attribute__((warn_unused_result));
 
+/* Room for any version's text (UNITNAME_MAX_DIGITS digits and a NUL). */
+#define UNITNAME_VERSION_TEXT_SIZE 24
+
+/*
+ * The leading digits of file's base name when they spell version (the
+ * "000118" of "migrations/000118_x.pgc"); else, and when file is NULL, the
+ * plain number.  Writes into buf and returns it.
+ */
+const char *unitname_version_text(const char *file, long long version,
+								  char buf[UNITNAME_VERSION_TEXT_SIZE]);
+
 #endif

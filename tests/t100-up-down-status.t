@@ -30,7 +30,7 @@ is "$(psql_val "$db" "SELECT count(*) FROM schema_migrations WHERE schema_hash I
 is "$(psql_val "$db" "SELECT version FROM schema_migrations WHERE schema_hash IS NOT NULL")" "5" "the fingerprint is stored in the run's last row"
 
 command_checks_all 0 'nothing to do' '^$' "a second up has nothing to do" -- "$MIGRATE_BIN" up
-command_checks_all 0 '^5$' '^$' "version prints the highest applied version" -- "$MIGRATE_BIN" version
+command_checks_all 0 '^0005$' '^$' "version prints the highest applied version" -- "$MIGRATE_BIN" version
 command_checks_all 0 'applied' '^$' "status --check exits 0 when everything is applied" -- "$MIGRATE_BIN" status --check
 
 run_migrate status --json

@@ -10,7 +10,7 @@ url=$(db_url "$db")
 command_checks_all 1 '^up +0001 create_a +ok' \
 	'tests/units/fail/0003_break_midway.pgc:14: unit 0003_break_midway failed \(up step\); it was rolled back' \
 	"a failing unit exits 1 naming its file and the statement's line" -- "$bin" -d "$url" up
-like "$ERR" 'detail: duplicate key value violates unique constraint "a_pkey" \(SQLSTATE 23505\)' "the error gives the server's message and SQLSTATE"
+like "$ERR" 'server: duplicate key value violates unique constraint "a_pkey" \(SQLSTATE 23505\)' "the error gives the server's message and SQLSTATE"
 like "$ERR" 'detail: Key \(id\)=\(1\) already exists' "the error gives the server's detail"
 unlike "$OUT" '0004' "the unit after the failing one did not run"
 is "$(psql_val "$db" "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")" "1,2" "the units before the failing one stay applied"

@@ -27,7 +27,7 @@ command_checks_all 2 '^$' 'invalid value "x" for --step' "--step with a non-numb
 unset DATABASE_URL
 command_checks_all 2 '^$' 'no database given' "up without a database exits 2 and says how to give one" -- "$MIGRATE_BIN" up
 
-command_checks_all 0 '^migrations/[0-9]{14}_add_thing\.pgc$' '^$' "new writes a timestamped unit and prints its path" -- "$MIGRATE_BIN" new add_thing
+command_checks_all 0 '^migrations/[0-9]{14}_add_thing\.pgc$' 'numbered by UTC timestamp' "new writes a timestamped unit in an empty directory and prints its path" -- "$MIGRATE_BIN" new add_thing
 file=$OUT
 ok "the new unit exists" test -f "$file"
 like "$(cat "$file")" 'EXEC SQL INCLUDE migrate_unit;' "the template includes the unit header"
@@ -36,11 +36,22 @@ ts=${file#migrations/}
 ts=${ts%%_*}
 now=$(date -u +%Y%m%d%H%M%S)
 ok "the version is the current UTC time" test $((now - ts)) -lt 120
-command_checks_all 0 '^migrations/[0-9]+_first\.pgc$' '^$' "new --seq numbers after the highest version" -- "$MIGRATE_BIN" new --seq first
-is "$OUT" "migrations/$(printf '%014d' $((10#$ts + 1)) | sed 's/^0*//')_first.pgc" "new --seq uses the highest version plus one"
+command_checks_all 2 '^$' 'cannot number sequentially after the timestamp version' \
+	"new --seq after a timestamp unit is refused rather than giving a timestamp-like number" -- "$MIGRATE_BIN" new --seq first
+command_checks_all 0 '^migrations/[0-9]{14}_second_thing\.pgc$' 'numbered by UTC timestamp \(as the units' "new follows the timestamps already there" -- "$MIGRATE_BIN" new second_thing
 rm -f migrations/*
-command_checks_all 0 '^migrations/0001_first\.pgc$' '^$' "new --seq in an empty directory starts at 0001" -- "$MIGRATE_BIN" new first --seq
-command_checks_all 0 '^migrations/0002_second\.pgc$' '^$' "new --seq pads to four digits" -- "$MIGRATE_BIN" new second --seq
+command_checks_all 0 '^migrations/0001_first\.pgc$' 'numbered sequentially \(as asked\)' "new --seq in an empty directory starts at 0001" -- "$MIGRATE_BIN" new first --seq
+command_checks_all 0 '^migrations/0002_second\.pgc$' 'numbered sequentially \(as the units' "new after sequential units numbers sequentially, padded to four digits" -- "$MIGRATE_BIN" new second
+command_checks_all 0 '^migrations/[0-9]{14}_third\.pgc$' '' "new --timestamp gives a timestamp even after sequential units" -- "$MIGRATE_BIN" new third --timestamp
+rm -f "$OUT"
+touch migrations/000117_six_digits.pgc
+command_checks_all 0 '^migrations/000118_wide\.pgc$' '' "new keeps the width of the highest version (000118 after 000117)" -- "$MIGRATE_BIN" -q new wide
+is "$ERR" "" "-q leaves out the note on the numbering"
+rm -f migrations/000117_six_digits.pgc migrations/000118_wide.pgc
+run_migrate --json new fourth
+is "$(json_event "$OUT" created | jq -r .numbering)" "sequential" "the JSON created event says which numbering was chosen"
+is "$(json_event "$OUT" summary | jq -r .exit_code)" "0" "and the run ends with a summary"
+rm -f migrations/0003_fourth.pgc
 command_checks_all 2 '^$' 'invalid unit name "Bad-Name"' "new refuses a name outside [a-z0-9_]" -- "$MIGRATE_BIN" new Bad-Name
 command_checks_all 2 '^$' 'new takes one NAME' "new without a name exits 2" -- "$MIGRATE_BIN" new
 

@@ -24,7 +24,7 @@ command_checks_all 0 'up +0001' '^$' "up uses the default environment, its URL f
 is "$(applied "$dev")" "1" "the development database got the unit"
 is "$(applied "$prod")" "none" "the production database was not touched"
 
-command_checks_all 0 'up +0002' '^$' "-e production selects the other environment" -- "$MIGRATE_BIN" -e production up --step 2
+command_checks_all 0 'up +0002' 'marked .* as protected' "-e production selects the other environment (and marks its protected database)" -- "$MIGRATE_BIN" -e production up --step 2
 is "$(applied "$prod")" "2" "the production database got two units"
 command_checks_all 0 'up +0003' '^$' "MIGRATE_ENV selects the environment too" -- env MIGRATE_ENV=production "$MIGRATE_BIN" up --step 1
 is "$(applied "$prod")" "3" "MIGRATE_ENV=production applied to production"
@@ -63,6 +63,6 @@ printf 'lock_timeout: 1s\nunknwon_key: 1\n' >typo.yaml
 command_checks_all 2 '^$' 'typo\.yaml:2:1: error: unknown key "unknwon_key"' "an unknown key is an error at the key" -- "$MIGRATE_BIN" -c typo.yaml status
 
 rm -f migrate.yaml .env
-command_checks_all 0 '^2$' '^$' "without any configuration file -d is enough" -- "$MIGRATE_BIN" -d "$(db_url "$dev")" version
+command_checks_all 0 '^0002$' '^$' "without any configuration file -d is enough" -- "$MIGRATE_BIN" -d "$(db_url "$dev")" version
 
 done_testing

@@ -97,18 +97,18 @@ is "$(psql_val "$db" 'select count(*) from schema_migrations')" 5 "the service's
 command_checks_all 0 'up: 1 applied' '' "the string's dbname beats the service's" \
 	-- env PGSERVICEFILE="$PWD/pg_service.conf" "$MIGRATE_BIN" -d "service=red7test dbname=$other" up --step 1
 is "$(psql_val "$other" 'select count(*) from schema_migrations')" 1 "the string's database was migrated"
-command_checks_all 0 '^5$' '' "PGSERVICE names the service when the string is empty" \
+command_checks_all 0 '^0005$' '' "PGSERVICE names the service when the string is empty" \
 	-- env PGSERVICEFILE="$PWD/pg_service.conf" PGSERVICE=red7test "$MIGRATE_BIN" -d "postgresql://" version
 command_checks_all 5 '^$' 'definition of service "nosuch" not found' \
 	"an unknown service is reported in libpq's words" \
 	-- env PGSERVICEFILE="$PWD/pg_service.conf" "$MIGRATE_BIN" -d "service=nosuch" version
 
 # ------------------------------------------------------------ PG* variables
-command_checks_all 0 '^1$' '' "postgresql:// takes PGHOST, PGPORT and PGDATABASE" \
+command_checks_all 0 '^0001$' '' "postgresql:// takes PGHOST, PGPORT and PGDATABASE" \
 	-- env PGHOST=127.0.0.1 PGPORT="$PGPORT" PGDATABASE="$other" PGUSER=postgres "$MIGRATE_BIN" -d "postgresql://" version
-command_checks_all 0 '^1$' '' "an empty key=value string takes them too" \
+command_checks_all 0 '^0001$' '' "an empty key=value string takes them too" \
 	-- env PGHOST=127.0.0.1 PGPORT="$PGPORT" PGDATABASE="$other" "$MIGRATE_BIN" -d " " version
-command_checks_all 0 '^5$' '' "the string beats PGDATABASE" \
+command_checks_all 0 '^0005$' '' "the string beats PGDATABASE" \
 	-- env PGDATABASE="$other" "$MIGRATE_BIN" -d "postgresql:///$db" version
 
 # --------------------------------------- values ECPG cannot carry in options

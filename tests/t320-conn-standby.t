@@ -67,7 +67,7 @@ done
 command_checks_all 0 '0002 +create_profiles +applied' '' "status works on a read-only standby" \
 	-- "$MIGRATE_BIN" -d "$SB_URL" status
 like "$OUT" '0003 +create_statistics +pending' "status on the standby lists the pending units"
-command_checks_all 0 '^2$' '' "version works on a read-only standby" -- "$MIGRATE_BIN" -d "$SB_URL" version
+command_checks_all 0 '^0002$' '' "version works on a read-only standby" -- "$MIGRATE_BIN" -d "$SB_URL" version
 command_checks_all 0 '' '^$' "schema works on a read-only standby" -- "$MIGRATE_BIN" -d "$SB_URL" schema
 is "$(psql_val "$PRI_URL" 'select count(*) from schema_migrations')" 2 "nothing was applied anywhere by the refused runs"
 
@@ -77,7 +77,7 @@ is "$RC" 0 "up with host=standby,primary and target_session_attrs=read-write suc
 like "$ERR" "connected to host=127\\.0\\.0\\.1 port=$PRI_PORT dbname=sbdb" "it lands on the primary"
 like "$OUT" 'up: 3 applied' "the remaining units are applied"
 is "$(psql_val "$PRI_URL" 'select count(*) from schema_migrations')" 5 "the primary holds every unit"
-command_checks_all 0 '^5$' '' "the URI form of several hosts lands on the primary too" \
+command_checks_all 0 '^0005$' '' "the URI form of several hosts lands on the primary too" \
 	-- "$MIGRATE_BIN" -d "postgresql://postgres@127.0.0.1:$SB_PORT,127.0.0.1:$PRI_PORT/sbdb?target_session_attrs=read-write" version
 
 command_checks_all 5 '' 'could not connect to host=127\.0\.0\.1 port=[0-9]+ dbname=sbdb user=postgres \(gave up after 2 attempts\).*

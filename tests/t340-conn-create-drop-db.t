@@ -33,7 +33,7 @@ is "$RC" 0 "create-db --json on an existing database exits 0"
 is "$(json_field "$(json_event "$OUT" database_exists)" database)" "$name" \
 	"create-db --json reports database_exists with the name"
 is "$(json_field "$(json_event "$OUT" summary)" exit_code)" 0 "create-db --json ends with a summary"
-command_checks_all 0 '^5$' '' "the new database is usable by migrate" \
+command_checks_all 0 '^0005$' '' "the new database is usable by migrate" \
 	-- sh -c '"$1" -d "$2" up >/dev/null && "$1" -d "$2" version' sh "$MIGRATE_BIN" "$(url_for "$name")"
 
 evil='x"; DROP DATABASE keepme; --'
@@ -75,7 +75,7 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 command_checks_all 1 '' "could not drop database \"$busy\".*
-detail: database \"$busy\" is being accessed by other users \\(SQLSTATE 55006\\)" \
+server: database \"$busy\" is being accessed by other users \\(SQLSTATE 55006\\)" \
 	"drop-db of a database in use fails with the server's reason" \
 	-- "$MIGRATE_BIN" -d "$(url_for "$busy")" drop-db
 kill "${_TAP_BG[holder]}" 2>/dev/null

@@ -63,7 +63,7 @@ baseline 0030' '' "baseline above the last unit records every unit" \
 command_checks_all 0 '^nothing to do' '' "after that up has nothing to do" -- "$bin" -d "$(db_url "$db3")" up
 
 for arg in 0 abc -1 1234567890123456789; do
-	command_checks_all 2 '^$' "invalid version|unknown option" "baseline $arg is a usage error" \
+	command_checks_all 2 '^$' "invalid version|unknown option|must be at least 1" "baseline $arg is a usage error" \
 		-- "$bin" -d "$url" baseline "$arg"
 done
 command_checks_all 2 '^$' 'baseline needs a version' "baseline without V is a usage error" \

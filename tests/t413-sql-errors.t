@@ -16,7 +16,7 @@ command_checks_all 1 '^up +0001 create_players +ok' \
 	"^migrate: error: $unit:$line: unit 0002_import_duplicates failed \\(up step\\); it was rolled back" \
 	"the failing unit exits 1 naming its file, the statement's line, and that it was rolled back" \
 	-- "$bin" -d "$url" up
-like "$ERR" 'detail: duplicate key value violates unique constraint "players_login_key" \(SQLSTATE 23505\)' \
+like "$ERR" 'server: duplicate key value violates unique constraint "players_login_key" \(SQLSTATE 23505\)' \
 	"the error gives the server's message and SQLSTATE"
 like "$ERR" 'detail: Key \(login\)=\(ann\) already exists\.' "and the server's detail"
 unlike "$OUT" '0003' "the unit after it did not run"
@@ -46,7 +46,7 @@ hunit=tests/units/guard_hint/0001_call_missing_function.pgc
 hline=$(grep -n 'CREATE INDEX hinted_idx' "$MIGRATE_ROOT/$hunit" | cut -d: -f1)
 command_checks_all 1 '' "^migrate: error: $hunit:$hline: unit 0001_call_missing_function failed \\(up step\\); it was rolled back" \
 	"an error with a hint is reported at the unit's line" -- "$hbin" -d "$(db_url "$hdb")" up
-like "$ERR" 'detail: function pg_catalog.lower\(integer\) does not exist \(SQLSTATE 42883\)' \
+like "$ERR" 'server: function pg_catalog.lower\(integer\) does not exist \(SQLSTATE 42883\)' \
 	"with the server's message and SQLSTATE"
 like "$ERR" 'hint: No function matches the given name and argument types' "and the server's hint"
 run_cmd "$hbin" -d "$(db_url "$hdb")" --json up

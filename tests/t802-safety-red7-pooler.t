@@ -19,7 +19,7 @@ is "$RC $(json_event "$OUT" hazard)" "0 " "up --dry-run of the Red7 units report
 command_checks_all 0 'verify \[--all\] \[--no-safety\].*
 .*--no-safety +skip the live-database hazard report' '' "help verify documents --no-safety" \
 	-- "$MIGRATE_BIN" help verify
-command_checks_all 0 '8 verify or[[:space:]]+up --dry-run found a live-database hazard' '' "help lists exit 8" -- "$MIGRATE_BIN" help
+command_checks_all 0 '8 verify or[[:space:]]+up --dry-run found a[[:space:]]+live-database hazard' '' "help lists exit 8" -- "$MIGRATE_BIN" help
 command_checks_all 2 '' 'unknown or incomplete option "--no-safety" for down' "down does not take --no-safety" \
 	-- "$MIGRATE_BIN" -d "$url" down --no-safety
 

@@ -180,9 +180,13 @@ test_values(void)
 		   "quoted identifiers are refused");
 	cmp_ok(load_one("lock_retries", "0", &cfg), ==, 0, "zero retries are allowed");
 	cfg_free(&cfg);
-	cmp_ok(load_one("lock_retries", "2147483647", &cfg), ==, 0, "INT_MAX retries are allowed");
+	cmp_ok(load_one("lock_retries", "100", &cfg), ==, 0, "100 retries are allowed");
 	cfg_free(&cfg);
-	cmp_ok(load_one("lock_retries", "2147483648", &cfg), ==, 2, "INT_MAX + 1 retries are refused");
+	cmp_ok(load_one("lock_retries", "101", &cfg), ==, 2, "101 retries are refused (range 0..100)");
+	cmp_ok(load_one("lock_retries", "2147483647", &cfg), ==, 2,
+		   "INT_MAX retries are refused (lock_retries + 1 overflowed)");
+	cmp_ok(load_one("connect_retries", "2147483648", &cfg), ==, 2,
+		   "INT_MAX + 1 retries are refused");
 	cmp_ok(load_one("lock_retries", "3.0", &cfg), ==, 2, "a fraction is refused");
 	cmp_ok(load_one("lock_retries", "0x10", &cfg), ==, 2, "hexadecimal is refused");
 	cmp_ok(load_one("out_of_order", "TRUE", &cfg), ==, 0, "TRUE is a boolean");
