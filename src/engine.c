@@ -70,6 +70,34 @@ make_app_name(struct engine *e)
 			 (long) time(NULL));
 }
 
+/*
+ * Refuses a binary holding a unit with flag bits this runner does not
+ * know (MIGRATE_UNIT refuses them at build time; this catches a unit
+ * object built against another unit_def.h).  Returns 0 or 1 after
+ * reporting.
+ */
+static int
+check_registry(void)
+{
+	size_t i;
+
+	for (i = 0; i < registry_count; i++)
+	{
+		const struct unit *u = &registry_units[i];
+		char msg[512];
+
+		if (unit_def_flags_known(u->def))
+			continue;
+		snprintf(msg, sizeof(msg),
+				 "unit %s has unknown flag bits 0x%x: it was built for another "
+				 "version of migrate",
+				 u->file, u->def->flags & ~MIGRATE_UNIT_KNOWN_FLAGS);
+		report_error(1, msg, NULL, NULL, u->file, 0);
+		return 1;
+	}
+	return 0;
+}
+
 int
 engine_open(struct engine *e, const struct migrate_config *cfg)
 {
@@ -81,6 +109,8 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 	e->cfg = cfg;
 	e->ts.lock_timeout_ms = cfg->lock_timeout_ms;
 	e->ts.statement_timeout_ms = cfg->statement_timeout_ms;
+	if (check_registry() != 0)
+		return 1;
 	if (cfg->database_url == NULL)
 	{
 		report_error(2,

@@ -20,7 +20,6 @@ struct engine
 	struct history_table ht;
 	struct txn_settings ts;
 	char app_name[64]; /* migrate/<host>/<pid>/<start> */
-	bool force;
 	bool unflushed; /* a commit of this run may not be on disk yet */
 };
 

@@ -30,7 +30,7 @@ dir_name(enum direction d)
 static bool
 no_transaction(const struct unit *u)
 {
-	return (u->def->flags & MIGRATE_NO_TRANSACTION) != 0;
+	return !unit_def_transactional(u->def);
 }
 
 /* Reports a failed step; returns the exit code. */

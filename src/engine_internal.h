@@ -16,9 +16,10 @@
  * without ";" so that the commit batch can add columns.
  */
 #define ENGINE_TXN_ENDED_TEXT "the transaction that the runner opened for the unit has ended"
-#define ENGINE_TXN_CHECK_SQL                                                                   \
-	"SELECT CASE WHEN pg_catalog.current_setting('" HISTORY_TXN_MARK "', true) = 'on' THEN 0 " \
-	"ELSE pg_catalog.concat('" ENGINE_TXN_ENDED_TEXT "', "                                     \
+#define ENGINE_TXN_CHECK_SQL                                         \
+	"SELECT CASE WHEN pg_catalog.current_setting('" HISTORY_TXN_MARK \
+	"', true) = " HISTORY_TXN_TOKEN " THEN 0 "                       \
+	"ELSE pg_catalog.concat('" ENGINE_TXN_ENDED_TEXT "', "           \
 	"pg_catalog.current_setting('" HISTORY_TXN_MARK "', true))::integer END"
 
 /* Whether err is ENGINE_TXN_CHECK_SQL failing. */

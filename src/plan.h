@@ -37,7 +37,8 @@ struct plan_status
 {
 	struct plan_entry *entries; /* owned; by version */
 	size_t n;
-	long long highest_applied; /* 0 when nothing is applied */
+	long long highest_applied; /* 0 when nothing is applied; running rows do not count */
+	long long highest_recorded; /* the highest version with any row, running included */
 };
 
 /* Merges units and rows into one list.  Release with plan_status_free. */

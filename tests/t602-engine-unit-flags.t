@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# t602: MIGRATE_UNIT refuses flag bits the runner does not know at build
+# time, naming the unit's file; known flags build.
+. "$(dirname "$0")/lib/tap.sh"
+
+san=0
+case $MIGRATE_BUILD in *asan*) san=1 ;; esac
+build() {
+	run_cmd make -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/$1" \
+		UNITS_OUT="$PWD/out-$1" BIN="$PWD/out-$1/migrate" "$PWD/out-$1/migrate"
+}
+unit() {
+	mkdir -p "$(dirname "$1")"
+	cat >"$1" <<UNIT
+EXEC SQL INCLUDE migrate_unit;
+
+static int
+up(void)
+{
+	EXEC SQL CREATE TABLE t (id int);
+	return 0;
+}
+
+MIGRATE_UNIT(up, NULL, $2);
+UNIT
+}
+
+unit bad/0001_unknown_flag.pgc 0x4u
+build bad
+isnt "$RC" 0 "a unit with an unknown flag bit fails the build"
+like "$ERR" 'MIGRATE_UNIT: unknown flag bits' "the error names the macro's rule"
+like "$ERR" '0001_unknown_flag\.pgc:10' "and the unit's file and line"
+
+unit good/0001_known_flags.pgc 'MIGRATE_IRREVERSIBLE | MIGRATE_NO_TRANSACTION'
+build good
+is "$RC" 0 "a unit with known flags builds"
+
+done_testing
