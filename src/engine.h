@@ -46,6 +46,14 @@ int engine_up(struct engine *e, const struct up_options *o, bool dry_run);
 int engine_down(struct engine *e, const struct down_options *o, bool dry_run);
 
 /*
+ * Rolls back the step newest recorded units and applies exactly those
+ * again, all in one transaction with their history rows: all or nothing.
+ * Refused (6, nothing changed) before any step when either half would be
+ * (plan_redo).  Returns the exit code.
+ */
+int engine_redo(struct engine *e, long step);
+
+/*
  * Computes the live schema's fingerprint into hex (and the text into
  * *text when not NULL).  Returns 0 or an exit code after reporting.
  */

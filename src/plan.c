@@ -184,3 +184,28 @@ plan_down(const struct plan_status *st, const struct down_options *o, const stru
 	}
 	return why->len ? 6 : 0;
 }
+
+int
+plan_redo(const struct plan_status *st, long step, const struct plan_entry **out, size_t *n,
+		  struct buf *why)
+{
+	size_t i;
+
+	*n = 0;
+	check_integrity(st, NULL, why);
+	for (i = st->n; i-- > 0 && (long) *n < step;)
+	{
+		const struct plan_entry *e = &st->entries[i];
+
+		if (e->row == NULL)
+			continue;
+		if (e->state == UNIT_UNKNOWN)
+			why_add(why, "applied but unknown to this binary:", e);
+		else if (e->unit != NULL && !unit_def_reversible(e->unit->def))
+			why_add(why, "irreversible:", e);
+		if (no_transaction(e->unit))
+			why_add(why, "no-transaction unit cannot be redone in one transaction:", e);
+		out[(*n)++] = e;
+	}
+	return why->len ? 6 : 0;
+}

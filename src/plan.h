@@ -85,4 +85,16 @@ int plan_down(const struct plan_status *st, const struct down_options *o,
 			  const struct plan_entry **out, size_t *n, struct buf *why)
 	__attribute__((warn_unused_result));
 
+/*
+ * Chooses what redo rolls back and applies again: the step (at least 1)
+ * newest recorded units, newest first, into out[] (room for st->n).  The
+ * up half applies exactly these units, whatever else is pending.
+ * Returns 0 with *n set, or 6 with *why naming what refuses either half
+ * (modified units or running rows anywhere; unknown, irreversible or
+ * no-transaction units in the range: redo runs every step in one
+ * transaction).
+ */
+int plan_redo(const struct plan_status *st, long step, const struct plan_entry **out, size_t *n,
+			  struct buf *why) __attribute__((warn_unused_result));
+
 #endif
