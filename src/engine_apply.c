@@ -259,7 +259,7 @@ flush_commits(struct engine *e)
 	buf_init(&sql);
 	buf_printf(&sql,
 			   "UPDATE %s SET duration_ms = duration_ms "
-			   "WHERE version = (SELECT max(version) FROM %s);",
+			   "WHERE version = (SELECT pg_catalog.max(version) FROM %s);",
 			   e->ht.qualified, e->ht.qualified);
 	if (db_exec(e->db, sql.data, &err) != 0)
 		log_debug("could not flush the run's commits: %s", err.message);
