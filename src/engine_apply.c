@@ -40,14 +40,13 @@ no_transaction(const struct unit *u)
  * returns 130 or 143.
  */
 static int
-report_step_interrupted(struct engine *e, const struct unit *u, enum direction d,
-						struct step_failure *f, bool rolled_back)
+report_step_interrupted(const struct unit *u, enum direction d, const struct step_failure *f,
+						bool rolled_back)
 {
 	int signo = interrupt_pending();
 	char msg[512];
 	char unit_label[256];
 
-	(void) e;
 	snprintf(unit_label, sizeof(unit_label), "%04lld_%s", u->version, u->name);
 	if (rolled_back)
 		snprintf(msg, sizeof(msg),
@@ -75,7 +74,7 @@ report_step_failure(struct engine *e, const struct unit *u, enum direction d,
 
 	snprintf(unit_label, sizeof(unit_label), "%04lld_%s", u->version, u->name);
 	if (interrupt_pending() != 0)
-		return report_step_interrupted(e, u, d, f, rolled_back);
+		return report_step_interrupted(u, d, f, rolled_back);
 	if (strcmp(f->err.sqlstate, "55P03") == 0)
 		code = 4;
 	else if (db_error_is_connection(&f->err))
