@@ -127,4 +127,30 @@ is "$RC" 130 "SIGINT while waiting to connect again: exit 130"
 ok "at once (${elapsed} ms)" test "$elapsed" -lt 3000
 like "$(<err.txt)" 'interrupted \(SIGINT\) while waiting to connect again' "the message says so"
 
+# ----------------------------------------- between two statements of a unit
+# The signal comes while the unit runs C code, no statement on the server:
+# the cancel is repeated until the runner stops, so the unit's next
+# statement (a 60 s sleep) is cancelled as soon as it starts.
+db=$(fresh_db signal_between) || BAIL_OUT "cannot create a database"
+url=$(db_url "$db")
+psql_val postgres "ALTER DATABASE \"$db\" SET migrate_test.delay4 = '60'" >/dev/null
+"$bin" -d "$url" up >out.txt 2>err.txt </dev/null &
+pid=$!
+for ((i = 0; i < 200; i++)); do
+	[ "$(psql_val "$db" "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'migrate/%'
+		AND state = 'idle in transaction' AND query LIKE '%sig_four_marker%'")" = 1 ] && break
+	sleep 0.05
+done
+ok "the runner is in the unit's pause, between two statements" test "$i" -lt 200
+t0=$(date +%s%N)
+kill -TERM "$pid"
+wait "$pid"
+RC=$?
+elapsed=$((($(date +%s%N) - t0) / 1000000))
+is "$RC" 143 "the runner exits 143"
+ok "before the unit's next statement runs its 60 s (${elapsed} ms)" test "$elapsed" -lt 15000
+is "$(migrate_locks "$db")" 0 "no session of the runner holds a lock"
+is "$(psql_val "$db" "SELECT coalesce(max(version), 0) FROM schema_migrations")" 3 "the unit is not recorded"
+is "$(psql_val "$db" "SELECT to_regclass('sig_four_marker') IS NULL")" t "nothing of it remains"
+
 done_testing
