@@ -59,9 +59,12 @@ void db_set_autocommit(struct db *db, bool on);
 
 /*
  * Sends sql, one or more statements, in one round trip and collects every
- * result into results[0..*n-1] (at most max; the rest are discarded).
- * Returns 0, or -1 with *err filled from the first failing statement (the
- * results before it are still returned).  The caller PQclear()s results.
+ * result into results[0..*n-1].  Returns 0, or -1 with *err filled from the
+ * first failing statement (the results before it are still returned), or
+ * -1 with an internal error when results is not NULL and the batch
+ * returned more than max results (never a silently shortened list).
+ * With results NULL every result is discarded.  The caller PQclear()s
+ * results.
  */
 int db_batch(struct db *db, const char *sql, PGresult **results, int max, int *n,
 			 struct db_error *err) __attribute__((warn_unused_result));

@@ -43,8 +43,18 @@ void history_table_free(struct history_table *ht);
 #define HISTORY_TXN_MARK "migrate.unit_txn"
 
 /*
+ * The mark's value: this backend and the start of its transaction, which
+ * no role or database default of the setting can hold, and which prints
+ * the same under any session settings (an integer, not a timestamp).
+ */
+#define HISTORY_TXN_TOKEN                                                \
+	"pg_catalog.concat(pg_catalog.pg_backend_pid(), ':', "               \
+	"(EXTRACT(epoch FROM pg_catalog.transaction_timestamp()) * 1000000)" \
+	"::bigint)"
+
+/*
  * Appends BEGIN and one SELECT that sets the timeouts and HISTORY_TXN_MARK
- * for the transaction (and with recovery, also returns
+ * (to HISTORY_TXN_TOKEN) for the transaction (and with recovery, also returns
  * pg_is_in_recovery() as its fourth column): two results.
  */
 void history_sql_begin(struct buf *sql, const struct txn_settings *ts, bool recovery);

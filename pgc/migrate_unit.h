@@ -63,7 +63,10 @@ void		migrate_accept(const char *file, int line, const char *code, const char *r
 #error "units are built by the GNUmakefile, which names the unit's symbol"
 #endif
 
+/* flags must be a constant made of MIGRATE_UNIT_KNOWN_FLAGS (unit_def.h) */
 #define MIGRATE_UNIT(up_fn, down_fn, flags) \
+	_Static_assert(((flags) & ~MIGRATE_UNIT_KNOWN_FLAGS) == 0, \
+				   "MIGRATE_UNIT: unknown flag bits (see unit_def.h)"); \
 	extern const struct unit_def MIGRATE_UNIT_SYMBOL; \
 	const struct unit_def MIGRATE_UNIT_SYMBOL = {(up_fn), (down_fn), (flags)}
 

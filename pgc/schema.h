@@ -16,16 +16,19 @@
 /*
  * Appends to *out the canonical description of every schema except
  * pg_catalog, information_schema, pg_toast* and pg_temp*, leaving out the
- * table named history_table ("schema.name", already validated identifiers;
- * a name without a schema means public; NULL leaves nothing out).
+ * table named history_table (read by history_name_split, as when it was
+ * created: "schema.name" or "name" in public, case kept; NULL leaves
+ * nothing out).
  *
  * Uses conn (an open libpq connection, possibly inside a transaction that
- * the caller owns: it sends exactly one statement, through PQexecParams as
- * an unnamed statement, and never begins or ends a transaction, changes a
- * setting or prepares a named statement, so it works through PgBouncer in
- * transaction mode).  Names inside deparsed expressions (defaults, checks,
- * view and index definitions) are qualified as the session's search_path
- * requires, so compare texts taken under the same search_path.
+ * the caller owns) for one simple query, one round trip: it pins the
+ * settings that change deparsed text (search_path, DateStyle, TimeZone,
+ * ...; docs/fingerprint.md) transaction-locally for the query alone --
+ * inside the caller's transaction under a savepoint that is rolled back,
+ * so that the caller's settings stay as they were -- and never ends the
+ * caller's transaction or prepares a named statement, so it works through
+ * PgBouncer in transaction mode.  The text therefore does not depend on
+ * the session's or the role's settings.
  *
  * Returns 0, or -1 with a one-line reason in *err (the caller frees *err
  * with free()) when the query fails; *out is then left as it was.

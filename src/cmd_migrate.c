@@ -121,13 +121,8 @@ cmd_redo(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {{"step", required_argument, NULL, 's'},
 											 {NULL, 0, NULL, 0}};
-	struct down_options d = {.to = -1, .step = 1};
-	struct up_options u = {0};
-	struct history h = {0};
-	struct plan_status st = {0};
+	long step = 1;
 	struct engine e;
-	long seen = 0;
-	size_t i;
 	int c;
 	int rc;
 
@@ -135,7 +130,7 @@ cmd_redo(struct cli *cli, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 	{
-		if (c == 's' && cli_parse_count("--step", optarg, &d.step) != 0)
+		if (c == 's' && cli_parse_count("--step", optarg, &step) != 0)
 			return 2;
 		if (c == '?')
 			return cli_usage_error("unknown or incomplete option \"%s\" for redo",
@@ -143,23 +138,10 @@ cmd_redo(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("unexpected argument \"%s\" for redo", argv[optind]);
-	if (d.step == 0)
-		d.step = 1;
+	if (step == 0)
+		step = 1;
 	rc = engine_open(&e, &cli->cfg);
 	if (rc == 0)
-		rc = engine_status(&e, &h, &st);
-	/* re-apply exactly what is rolled back: up to the highest applied */
-	for (i = st.n; rc == 0 && i-- > 0 && seen < d.step;)
-		if (st.entries[i].row != NULL)
-			seen++;
-	u.to = st.highest_applied;
-	u.step = seen;
-	u.out_of_order = cli->cfg.out_of_order;
-	plan_status_free(&st);
-	history_free(&h);
-	if (rc == 0)
-		rc = engine_down(&e, &d, false);
-	if (rc == 0 && u.to > 0)
-		rc = engine_up(&e, &u, false);
+		rc = engine_redo(&e, step);
 	return finish(&e, rc);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "interrupt.h"
 #include "log.h"
 #include "protect.h"
 #include "registry.h"
@@ -38,24 +39,40 @@ engine_now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-void
+bool
 engine_sleep_ms(long ms)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	return interrupt_sleep_ms(ms);
+}
 
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+int
+engine_check_interrupt(struct engine *e)
+{
+	int signo = interrupt_pending();
+	char msg[256];
+
+	if (signo == 0)
+		return 0;
+	engine_rollback(e->db);
+	if (e->direct != NULL && e->direct != e->db)
+		engine_rollback(e->direct);
+	snprintf(msg, sizeof(msg),
+			 "interrupted (%s): the running statement was cancelled and the open transaction "
+			 "rolled back",
+			 interrupt_signal_name(signo));
+	report_error(128 + signo, msg, NULL, NULL, NULL, 0);
+	return 128 + signo;
 }
 
 /* Backoff between lock retries: 200 ms doubling, capped at 5 s, jittered. */
-void
+bool
 engine_lock_backoff(int attempt)
 {
 	long ms = 200L << (attempt < 5 ? attempt : 5);
 
 	if (ms > 5000)
 		ms = 5000;
-	engine_sleep_ms(ms - ms / 5 + rand() % (2 * (ms / 5) + 1));
+	return engine_sleep_ms(ms - ms / 5 + rand() % (2 * (ms / 5) + 1));
 }
 
 static void
@@ -71,6 +88,34 @@ make_app_name(struct engine *e)
 			 (long) time(NULL));
 }
 
+/*
+ * Refuses a binary holding a unit with flag bits this runner does not
+ * know (MIGRATE_UNIT refuses them at build time; this catches a unit
+ * object built against another unit_def.h).  Returns 0 or 1 after
+ * reporting.
+ */
+static int
+check_registry(void)
+{
+	size_t i;
+
+	for (i = 0; i < registry_count; i++)
+	{
+		const struct unit *u = &registry_units[i];
+		char msg[512];
+
+		if (unit_def_flags_known(u->def))
+			continue;
+		snprintf(msg, sizeof(msg),
+				 "unit %s has unknown flag bits 0x%x: it was built for another "
+				 "version of migrate",
+				 u->file, u->def->flags & ~MIGRATE_UNIT_KNOWN_FLAGS);
+		report_error(1, msg, NULL, NULL, u->file, 0);
+		return 1;
+	}
+	return 0;
+}
+
 int
 engine_open(struct engine *e, const struct migrate_config *cfg)
 {
@@ -82,6 +127,8 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 	e->cfg = cfg;
 	e->ts.lock_timeout_ms = cfg->lock_timeout_ms;
 	e->ts.statement_timeout_ms = cfg->statement_timeout_ms;
+	if (check_registry() != 0)
+		return 1;
 	if (cfg->database_url == NULL)
 	{
 		report_error(2,
@@ -131,10 +178,21 @@ void
 engine_rollback(struct db *db)
 {
 	struct db_error err = {0};
+	int attempt;
 
-	if (PQstatus(db->conn) == CONNECTION_OK && db_in_transaction(db) &&
-		db_exec(db, "ROLLBACK", &err) != 0)
+	/* stops the repeated cancel of a signal, which would cancel the ROLLBACK */
+	(void) interrupt_pending();
+	for (attempt = 0; attempt < 2; attempt++)
+	{
+		if (db == NULL || PQstatus(db->conn) != CONNECTION_OK || !db_in_transaction(db) ||
+			db_exec(db, "ROLLBACK", &err) == 0)
+			break;
 		log_debug("rollback failed: %s", err.message);
+		/* a cancel sent just before may have hit it: once more */
+		if (strcmp(err.sqlstate, "57014") != 0)
+			break;
+		db_error_clear(&err);
+	}
 	db_error_clear(&err);
 }
 
@@ -154,6 +212,16 @@ engine_report_db_failure(struct engine *e, const char *what, const struct db_err
 	char msg[512];
 	int code = 1;
 
+	if (interrupt_pending() != 0)
+	{
+		code = interrupt_exit_code();
+		snprintf(msg, sizeof(msg),
+				 "%s: interrupted (%s): the statement was cancelled and the transaction rolled "
+				 "back",
+				 what, interrupt_signal_name(interrupt_pending()));
+		report_error(code, msg, NULL, NULL, NULL, 0);
+		return code;
+	}
 	if (strcmp(err->sqlstate, "55P03") == 0)
 	{
 		code = 4;
@@ -242,6 +310,8 @@ open_locked(struct engine *e, bool all, long long version, PGresult **last)
 		struct db_error err = {0};
 		int rc;
 
+		if ((rc = engine_check_interrupt(e)) != 0)
+			return rc;
 		buf_init(&sql);
 		sql_open(e, &sql, all, version);
 		rc = db_batch(e->db, sql.data, res, MAX_BATCH_RESULTS, &n, &err);
@@ -266,7 +336,7 @@ open_locked(struct engine *e, bool all, long long version, PGresult **last)
 		{
 			log_debug("lock not granted within lock_timeout, retrying (%d)", attempt + 1);
 			db_error_clear(&err);
-			engine_lock_backoff(attempt);
+			(void) engine_lock_backoff(attempt);
 			continue;
 		}
 		rc = engine_report_db_failure(e, "opening a transaction", &err);

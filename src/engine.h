@@ -20,7 +20,6 @@ struct engine
 	struct history_table ht;
 	struct txn_settings ts;
 	char app_name[64]; /* migrate/<host>/<pid>/<start> */
-	bool force;
 	bool unflushed; /* a commit of this run may not be on disk yet */
 };
 
@@ -45,6 +44,14 @@ int engine_up(struct engine *e, const struct up_options *o, bool dry_run);
 
 /* Rolls back applied units; returns the exit code. */
 int engine_down(struct engine *e, const struct down_options *o, bool dry_run);
+
+/*
+ * Rolls back the step newest recorded units and applies exactly those
+ * again, all in one transaction with their history rows: all or nothing.
+ * Refused (6, nothing changed) before any step when either half would be
+ * (plan_redo).  Returns the exit code.
+ */
+int engine_redo(struct engine *e, long step);
 
 /*
  * Computes the live schema's fingerprint into hex (and the text into

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "engine_internal.h"
+#include "interrupt.h"
 #include "log.h"
 #include "registry.h"
 #include "report.h"
@@ -32,7 +33,38 @@ dir_name(enum direction d)
 static bool
 no_transaction(const struct unit *u)
 {
-	return (u->def->flags & MIGRATE_NO_TRANSACTION) != 0;
+	return !unit_def_transactional(u->def);
+}
+
+/*
+ * Reports a step that a SIGINT or SIGTERM cut short (its statement
+ * cancelled on the server, or the step stopped between statements);
+ * returns 130 or 143.
+ */
+static int
+report_step_interrupted(const struct unit *u, enum direction d, const struct step_failure *f,
+						bool rolled_back)
+{
+	int signo = interrupt_pending();
+	char msg[512];
+	char unit_label[256];
+	char vt[UNITNAME_VERSION_TEXT_SIZE];
+
+	snprintf(unit_label, sizeof(unit_label), "%s_%s",
+			 unitname_version_text(u->file, u->version, vt), u->name);
+	if (rolled_back)
+		snprintf(msg, sizeof(msg),
+				 "interrupted (%s) during unit %s (%s step): its statement was cancelled and the "
+				 "unit rolled back",
+				 interrupt_signal_name(signo), unit_label, dir_name(d));
+	else
+		snprintf(msg, sizeof(msg),
+				 "interrupted (%s) during no-transaction unit %s (%s step): its statement was "
+				 "cancelled; statements before it stay, and its history row stays 'running' until "
+				 "you check, undo what it left and run \"migrate repair\"",
+				 interrupt_signal_name(signo), unit_label, dir_name(d));
+	report_error(128 + signo, msg, NULL, unit_label, f->file ? f->file : u->file, f->line);
+	return 128 + signo;
 }
 
 /* Reports a failed step; returns the exit code. */
@@ -47,6 +79,8 @@ report_step_failure(struct engine *e, const struct unit *u, enum direction d,
 
 	snprintf(unit_label, sizeof(unit_label), "%s_%s",
 			 unitname_version_text(u->file, u->version, vt), u->name);
+	if (interrupt_pending() != 0)
+		return report_step_interrupted(u, d, f, rolled_back);
 	if (strcmp(f->err.sqlstate, "55P03") == 0)
 		code = 4;
 	else if (db_error_is_connection(&f->err))
@@ -117,12 +151,9 @@ report_txn_ended(const struct unit *u, enum direction d, bool together)
 	return 1;
 }
 
-/*
- * Reports an integrity refusal (the planner's reasons in why) with what
- * to do about each kind of problem in st.  Returns 6.
- */
-static int
-report_refusal(const struct plan_status *st, enum direction d, const char *why)
+int
+engine_report_refusal(const struct plan_status *st, const char *cmd, const char *why,
+					  const char *extra_hint)
 {
 	struct buf msg;
 	struct buf hint;
@@ -145,13 +176,15 @@ report_refusal(const struct plan_status *st, enum direction d, const char *why)
 				   "%sa no-transaction unit's runner died midway: check what it left (an INVALID "
 				   "index, say), undo it, then run \"migrate repair\" so that the unit runs again",
 				   hint.len ? "; " : "");
+	if (extra_hint != NULL)
+		buf_printf(&hint, "%s%s", hint.len ? "; " : "", extra_hint);
 	if (hint.len == 0)
 		buf_append(&hint, "nothing was changed; see \"migrate status\"");
 	buf_init(&msg);
-	if (strcmp(report_command(), "redo") == 0)
-		buf_printf(&msg, "refusing to redo (its %s half would be refused): %s", dir_name(d), why);
+	if (strcmp(cmd, "redo") == 0)
+		buf_printf(&msg, "refusing to redo: %s", why);
 	else
-		buf_printf(&msg, "refusing to run %s: %s", dir_name(d), why);
+		buf_printf(&msg, "refusing to run %s: %s", cmd, why);
 	report_with_hint(6, msg.data, hint.data, NULL, NULL);
 	buf_free(&msg);
 	buf_free(&hint);
@@ -236,7 +269,7 @@ flush_commits(struct engine *e)
 	buf_init(&sql);
 	buf_printf(&sql,
 			   "UPDATE %s SET duration_ms = duration_ms "
-			   "WHERE version = (SELECT max(version) FROM %s);",
+			   "WHERE version = (SELECT pg_catalog.max(version) FROM %s);",
 			   e->ht.qualified, e->ht.qualified);
 	if (db_exec(e->db, sql.data, &err) != 0)
 		log_debug("could not flush the run's commits: %s", err.message);
@@ -265,6 +298,12 @@ run_step(struct engine *e, const struct unit *u, enum direction d, long *duratio
 	*duration = engine_now_ms() - t0;
 	if (rc != 0)
 		return STEP_FAILED;
+	if (interrupt_pending() != 0)
+	{
+		/* the signal came between statements: the unit is not committed */
+		db_error_from_text(&f->err, "57014", "interrupted");
+		return STEP_FAILED;
+	}
 	if (!db_in_transaction(e->db))
 		return STEP_ENDED_TXN;
 	return 0;
@@ -452,7 +491,8 @@ run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
 		}
 		db_error_clear(&f.err);
 		log_debug("unit %lld waited longer than lock_timeout; retrying", u->version);
-		engine_lock_backoff(attempt);
+		if (!engine_lock_backoff(attempt))
+			return engine_check_interrupt(e);
 		rc = begin_unit(e, u, d, OPENED_NOT, skipped);
 		if (rc != 0 || *skipped)
 			return rc;
@@ -470,8 +510,10 @@ run_each(struct engine *e, const struct unit *const *units, size_t n, enum direc
 	for (i = 0; i < n; i++)
 	{
 		bool skipped = false;
-		int rc = begin_unit(e, units[i], d, next, &skipped);
+		int rc = engine_check_interrupt(e);
 
+		if (rc == 0)
+			rc = begin_unit(e, units[i], d, next, &skipped);
 		next = OPENED_NOT;
 		if (rc == 0 && !skipped)
 			rc = run_unit(e, units[i], d, i == n - 1, i + 1 < n ? units[i + 1] : NULL, &skipped,
@@ -494,7 +536,27 @@ run_each(struct engine *e, const struct unit *const *units, size_t n, enum direc
 			report_counts()->rolled_back++;
 	}
 	flush_commits(e);
-	return 0;
+	return engine_check_interrupt(e);
+}
+
+int
+engine_step_together(struct engine *e, const struct unit *u, bool up, long *duration)
+{
+	enum direction d = up ? DIR_UP : DIR_DOWN;
+	struct step_failure f;
+	int rc = run_step(e, u, d, duration, &f);
+
+	if (rc == 0)
+		rc = check_txn_intact(e, &f);
+	if (rc == 0)
+		return 0;
+	engine_rollback(e->db);
+	if (rc == STEP_ENDED_TXN)
+		rc = report_txn_ended(u, d, true);
+	else
+		rc = report_step_failure(e, u, d, &f, true);
+	db_error_clear(&f.err);
+	return rc;
 }
 
 /*
@@ -514,8 +576,6 @@ run_together(struct engine *e, const struct unit *const *units, size_t n, enum d
 
 	for (i = 0; i < n && rc == 0; i++)
 	{
-		struct step_failure f;
-
 		if (no_transaction(units[i]))
 		{
 			if (dry_run && d == DIR_UP)
@@ -527,20 +587,10 @@ run_together(struct engine *e, const struct unit *const *units, size_t n, enum d
 		}
 		if (dry_run && d == DIR_UP)
 			safety_begin(e->db, units[i], true);
-		rc = run_step(e, units[i], d, &durations[i], &f);
+		rc = engine_step_together(e, units[i], d == DIR_UP, &durations[i]);
 		safety_end(rc == 0);
-		if (rc == 0)
-			rc = check_txn_intact(e, &f);
 		if (rc != 0)
-		{
-			engine_rollback(e->db);
-			if (rc == STEP_ENDED_TXN)
-				rc = report_txn_ended(units[i], d, true);
-			else
-				rc = report_step_failure(e, units[i], d, &f, true);
-			db_error_clear(&f.err);
 			break;
-		}
 		if (dry_run)
 			report_unit(d == DIR_UP ? "would-up" : "would-down", units[i]->version, units[i]->name,
 						"ok (rolled back)", durations[i]);
@@ -602,8 +652,8 @@ notice_unknown(const struct plan_status *st)
  * a live runner is in flight, waits in short transactions (holding no
  * snapshot that would stall CREATE INDEX CONCURRENTLY).
  */
-static int
-begin_and_wait(struct engine *e, struct history *h, struct plan_status *st)
+int
+engine_begin_and_wait(struct engine *e, struct history *h, struct plan_status *st)
 {
 	long limit = e->ts.lock_timeout_ms * (e->cfg->lock_retries + 1);
 	long start = engine_now_ms();
@@ -633,7 +683,8 @@ begin_and_wait(struct engine *e, struct history *h, struct plan_status *st)
 						 NULL, NULL, NULL, 0);
 			return 4;
 		}
-		engine_sleep_ms(250);
+		if (!engine_sleep_ms(250))
+			return engine_check_interrupt(e);
 	}
 }
 
@@ -649,7 +700,7 @@ engine_up(struct engine *e, const struct up_options *o, bool dry_run)
 	int rc;
 
 	buf_init(&why);
-	rc = begin_and_wait(e, &h, &st);
+	rc = engine_begin_and_wait(e, &h, &st);
 	if (rc == 0)
 	{
 		notice_unknown(&st);
@@ -657,7 +708,7 @@ engine_up(struct engine *e, const struct up_options *o, bool dry_run)
 		if (rc != 0)
 		{
 			engine_rollback(e->db);
-			rc = report_refusal(&st, DIR_UP, why.data);
+			rc = engine_report_refusal(&st, "up", why.data, NULL);
 		}
 	}
 	if (rc == 0 && n == 0 && dry_run)
@@ -695,7 +746,7 @@ engine_down(struct engine *e, const struct down_options *o, bool dry_run)
 	int rc;
 
 	buf_init(&why);
-	rc = begin_and_wait(e, &h, &st);
+	rc = engine_begin_and_wait(e, &h, &st);
 	if (rc == 0)
 	{
 		free(entries);
@@ -704,7 +755,7 @@ engine_down(struct engine *e, const struct down_options *o, bool dry_run)
 		if (rc != 0)
 		{
 			engine_rollback(e->db);
-			rc = report_refusal(&st, DIR_DOWN, why.data);
+			rc = engine_report_refusal(&st, "down", why.data, NULL);
 		}
 	}
 	units = xcalloc(n + 1, sizeof(*units));

@@ -16,18 +16,27 @@
  * without ";" so that the commit batch can add columns.
  */
 #define ENGINE_TXN_ENDED_TEXT "the transaction that the runner opened for the unit has ended"
-#define ENGINE_TXN_CHECK_SQL                                                                   \
-	"SELECT CASE WHEN pg_catalog.current_setting('" HISTORY_TXN_MARK "', true) = 'on' THEN 0 " \
-	"ELSE pg_catalog.concat('" ENGINE_TXN_ENDED_TEXT "', "                                     \
+#define ENGINE_TXN_CHECK_SQL                                         \
+	"SELECT CASE WHEN pg_catalog.current_setting('" HISTORY_TXN_MARK \
+	"', true) = " HISTORY_TXN_TOKEN " THEN 0 "                       \
+	"ELSE pg_catalog.concat('" ENGINE_TXN_ENDED_TEXT "', "           \
 	"pg_catalog.current_setting('" HISTORY_TXN_MARK "', true))::integer END"
 
 /* Whether err is ENGINE_TXN_CHECK_SQL failing. */
 bool engine_txn_ended(const struct db_error *err);
 
 long engine_now_ms(void);
-void engine_sleep_ms(long ms);
-void engine_lock_backoff(int attempt);
+/* Sleeps; false when a signal (SIGINT, SIGTERM) cut the sleep short. */
+bool engine_sleep_ms(long ms);
+/* Sleeps the backoff before lock retry attempt + 1; false when interrupted. */
+bool engine_lock_backoff(int attempt);
+/* Rolls back db's open transaction, if any (db may be NULL). */
 void engine_rollback(struct db *db);
+/*
+ * 0, or after a SIGINT or SIGTERM: rolls back what is open, reports the
+ * interruption and returns its exit code (130, 143).
+ */
+int engine_check_interrupt(struct engine *e);
 int engine_report_db_failure(struct engine *e, const char *what, const struct db_error *err);
 
 /*
@@ -67,5 +76,29 @@ enum opened
  */
 int engine_commit_and_open(struct engine *e, struct buf *sql, const char *what, bool *txn_ended,
 						   long long version, enum opened *next);
+
+/*
+ * Opens the first transaction and plans: *h holds every history row and
+ * *st the status built from it (release both).  While a no-transaction
+ * unit of a live runner is in flight, waits in short transactions.
+ * Returns 0 with the transaction open and locked, or an exit code.
+ */
+int engine_begin_and_wait(struct engine *e, struct history *h, struct plan_status *st);
+
+/*
+ * Reports an integrity refusal of cmd ("up", "down", "redo") for the
+ * planner's reasons in why, with a hint for each kind of problem in st
+ * and extra_hint (may be NULL).  Returns 6.
+ */
+int engine_report_refusal(const struct plan_status *st, const char *cmd, const char *why,
+						  const char *extra_hint);
+
+/*
+ * Runs u's up (or down) step in the open transaction that other units'
+ * steps share, then checks that the transaction is still the runner's.
+ * Returns 0 with *duration set, or rolls back, reports (a failure, a
+ * unit that ended the transaction, a signal) and returns the exit code.
+ */
+int engine_step_together(struct engine *e, const struct unit *u, bool up, long *duration);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * history_row.c: releasing and searching history rows.
+ * history_row.c: releasing history rows.
  */
 #include "history_row.h"
 
@@ -25,24 +25,4 @@ history_free(struct history *h)
 	free(h->rows);
 	h->rows = NULL;
 	h->n = 0;
-}
-
-const struct history_row *
-history_find(const struct history *h, long long version)
-{
-	int lo = 0;
-	int hi = h->n - 1;
-
-	while (lo <= hi)
-	{
-		int mid = lo + (hi - lo) / 2;
-
-		if (h->rows[mid].version == version)
-			return &h->rows[mid];
-		if (h->rows[mid].version < version)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return NULL;
 }

@@ -29,7 +29,4 @@ struct history
 /* Frees every row and the array; accepts an empty history. */
 void history_free(struct history *h);
 
-/* The row for version, or NULL. */
-const struct history_row *history_find(const struct history *h, long long version);
-
 #endif

@@ -57,6 +57,7 @@ plan_status_build(const struct unit *units, size_t nunits, const struct history 
 	out->entries = xcalloc(nunits + (size_t) h->n + 1, sizeof(struct plan_entry));
 	out->n = 0;
 	out->highest_applied = 0;
+	out->highest_recorded = 0;
 	/* merge two lists sorted by version */
 	while (i < nunits || j < h->n)
 	{
@@ -74,11 +75,15 @@ plan_status_build(const struct unit *units, size_t nunits, const struct history 
 		e->version = e->unit ? e->unit->version : e->row->version;
 		e->name = e->unit ? e->unit->name : e->row->name;
 		e->state = state_of(e->unit, e->row);
-		if (e->row != NULL && e->version > out->highest_applied)
+		if (e->row != NULL && e->version > out->highest_recorded)
+			out->highest_recorded = e->version;
+		/* a running row is not applied (yet, or ever: its runner may be gone) */
+		if (e->row != NULL && e->state != UNIT_RUNNING && e->version > out->highest_applied)
 			out->highest_applied = e->version;
 	}
 	for (k = 0; k < out->n; k++)
-		if (out->entries[k].state == UNIT_PENDING && out->entries[k].version < out->highest_applied)
+		if (out->entries[k].state == UNIT_PENDING &&
+			out->entries[k].version < out->highest_recorded)
 			out->entries[k].state = UNIT_OUT_OF_ORDER;
 }
 
@@ -103,7 +108,7 @@ why_add(struct buf *why, const char *what, const struct plan_entry *e)
 static bool
 no_transaction(const struct unit *u)
 {
-	return u != NULL && (u->def->flags & MIGRATE_NO_TRANSACTION) != 0;
+	return u != NULL && !unit_def_transactional(u->def);
 }
 
 /* Refusals that apply to both directions: modified units, dead running rows. */
@@ -176,11 +181,35 @@ plan_down(const struct plan_status *st, const struct down_options *o, const stru
 			break;
 		if (e->state == UNIT_UNKNOWN)
 			why_add(why, "applied but unknown to this binary:", e);
-		else if (e->unit != NULL &&
-				 ((e->unit->def->flags & MIGRATE_IRREVERSIBLE) || e->unit->def->down == NULL))
+		else if (e->unit != NULL && !unit_def_reversible(e->unit->def))
 			why_add(why, "irreversible:", e);
 		if (o->single_transaction && no_transaction(e->unit))
 			why_add(why, "no-transaction unit cannot run in --single-transaction:", e);
+		out[(*n)++] = e;
+	}
+	return why->len ? 6 : 0;
+}
+
+int
+plan_redo(const struct plan_status *st, long step, const struct plan_entry **out, size_t *n,
+		  struct buf *why)
+{
+	size_t i;
+
+	*n = 0;
+	check_integrity(st, NULL, why);
+	for (i = st->n; i-- > 0 && (long) *n < step;)
+	{
+		const struct plan_entry *e = &st->entries[i];
+
+		if (e->row == NULL)
+			continue;
+		if (e->state == UNIT_UNKNOWN)
+			why_add(why, "applied but unknown to this binary:", e);
+		else if (e->unit != NULL && !unit_def_reversible(e->unit->def))
+			why_add(why, "irreversible:", e);
+		if (no_transaction(e->unit))
+			why_add(why, "no-transaction unit cannot be redone in one transaction:", e);
 		out[(*n)++] = e;
 	}
 	return why->len ? 6 : 0;

@@ -37,7 +37,8 @@ struct plan_status
 {
 	struct plan_entry *entries; /* owned; by version */
 	size_t n;
-	long long highest_applied; /* 0 when nothing is applied */
+	long long highest_applied; /* 0 when nothing is applied; running rows do not count */
+	long long highest_recorded; /* the highest version with any row, running included */
 };
 
 /* Merges units and rows into one list.  Release with plan_status_free. */
@@ -83,5 +84,17 @@ int plan_up(const struct plan_status *st, const struct up_options *o, const stru
 int plan_down(const struct plan_status *st, const struct down_options *o,
 			  const struct plan_entry **out, size_t *n, struct buf *why)
 	__attribute__((warn_unused_result));
+
+/*
+ * Chooses what redo rolls back and applies again: the step (at least 1)
+ * newest recorded units, newest first, into out[] (room for st->n).  The
+ * up half applies exactly these units, whatever else is pending.
+ * Returns 0 with *n set, or 6 with *why naming what refuses either half
+ * (modified units or running rows anywhere; unknown, irreversible or
+ * no-transaction units in the range: redo runs every step in one
+ * transaction).
+ */
+int plan_redo(const struct plan_status *st, long step, const struct plan_entry **out, size_t *n,
+			  struct buf *why) __attribute__((warn_unused_result));
 
 #endif

@@ -1,14 +1,20 @@
 /*
- * unit_def.h: what one compiled unit exports.  Shared by the runner and by
- * pgc/migrate_unit.h, which the units include.
+ * unit_def.h: what one compiled unit exports, and the one place that says
+ * what its flags mean.  Shared by the runner and by pgc/migrate_unit.h,
+ * which the units include.
  */
 #ifndef MIGRATE_UNIT_DEF_H
 #define MIGRATE_UNIT_DEF_H
+
+#include <stdbool.h>
+#include <stddef.h>
 
 /* The unit's down step refuses to run: it cannot be undone. */
 #define MIGRATE_IRREVERSIBLE 0x1u
 /* Runs in autocommit, outside a transaction (CREATE INDEX CONCURRENTLY). */
 #define MIGRATE_NO_TRANSACTION 0x2u
+/* Every flag this runner knows; MIGRATE_UNIT refuses others at build time. */
+#define MIGRATE_UNIT_KNOWN_FLAGS (MIGRATE_IRREVERSIBLE | MIGRATE_NO_TRANSACTION)
 
 /* A step returns 0 on success; anything else fails the unit. */
 typedef int (*unit_step_fn)(void);
@@ -19,5 +25,26 @@ struct unit_def
 	unit_step_fn down; /* NULL when irreversible */
 	unsigned int flags;
 };
+
+/* Whether the unit has a down step that may run (not declared irreversible). */
+static inline bool
+unit_def_reversible(const struct unit_def *d)
+{
+	return d->down != NULL && (d->flags & MIGRATE_IRREVERSIBLE) == 0;
+}
+
+/* Whether the unit runs inside a transaction (not MIGRATE_NO_TRANSACTION). */
+static inline bool
+unit_def_transactional(const struct unit_def *d)
+{
+	return (d->flags & MIGRATE_NO_TRANSACTION) == 0;
+}
+
+/* Whether every flag bit is one this runner knows. */
+static inline bool
+unit_def_flags_known(const struct unit_def *d)
+{
+	return (d->flags & ~MIGRATE_UNIT_KNOWN_FLAGS) == 0;
+}
 
 #endif

@@ -98,11 +98,11 @@ runner=$((total - own_up))
 note "up: $total round trips, $own_up of them the units' own statements, $runner the runner's; schema alone: $fp"
 ok "up costs one round trip per unit beyond the units' own statements, plus the first opening and the fingerprint ($runner <= $UNITS + 1 + $fp)" \
 	test "$runner" -le $((UNITS + 1 + fp))
-is "$(count_lines "$TRIPS" "BEGIN; SELECT pg_catalog.set_config\\('lock_timeout', '[0-9]+', true\\), pg_catalog.set_config\\('statement_timeout', '[0-9]+', true\\), pg_catalog.set_config\\('migrate.unit_txn', 'on', true\\).*; SELECT pg_catalog.pg_advisory_xact_lock\\([0-9-]+\\); .*SELECT .* FROM \"public\"\\.\"schema_migrations\"")" \
+is "$(count_lines "$TRIPS" "BEGIN; SELECT pg_catalog.set_config\\('lock_timeout', '[0-9]+', true\\), pg_catalog.set_config\\('statement_timeout', '[0-9]+', true\\), pg_catalog.set_config\\('migrate.unit_txn', pg_catalog.concat\\(pg_catalog.pg_backend_pid\\(\\), .*, true\\).*; SELECT pg_catalog.pg_advisory_xact_lock\\([0-9-]+\\); .*SELECT .* FROM \"public\"\\.\"schema_migrations\"")" \
 	$UNITS "each unit's transaction opens with BEGIN, one SELECT setting the timeouts and the marker, the lock and the re-read"
 is "$(count_lines "$TRIPS" 'CREATE TABLE IF NOT EXISTS "public"\."schema_migrations"')" 1 \
 	"the history table is created in the first unit's opening batch only"
-is "$(count_lines "$TRIPS" '^SELECT CASE WHEN pg_catalog.current_setting\('"'migrate.unit_txn'"', true\) = '"'on'"' .*; INSERT INTO "public"\."schema_migrations" .*; COMMIT;')" $UNITS \
+is "$(count_lines "$TRIPS" '^SELECT CASE WHEN pg_catalog.current_setting\('"'migrate.unit_txn'"', true\) = pg_catalog.concat\(pg_catalog.pg_backend_pid\(\), .*; INSERT INTO "public"\."schema_migrations" .*; COMMIT;')" $UNITS \
 	"each unit ends with one batch that checks the marker, writes its row and commits"
 is "$(count_lines "$TRIPS" '; COMMIT; BEGIN; ')" $((UNITS - 1)) \
 	"that batch also opens the next unit's transaction"

@@ -51,7 +51,7 @@ psql_val "$db" "DELETE FROM schema_migrations WHERE version = 9999" >/dev/null
 
 # item 19: redo's refusal names redo
 psql_val "$db" "UPDATE schema_migrations SET checksum = 'x' WHERE version = 5" >/dev/null
-command_checks_all 6 '' 'refusing to redo \(its down half would be refused\): modified since applied: 0005 create_game_rooms' \
+command_checks_all 6 '' 'refusing to redo: modified since applied: 0005 create_game_rooms' \
 	"a refused redo says redo, not run down" -- "$MIGRATE_BIN" -d "$url" redo
 unlike "$ERR" 'refusing to run down' "and never 'refusing to run down'"
 run_migrate -d "$url" repair
