@@ -174,7 +174,9 @@ main(int argc, char **argv)
 	n = read_units(dir, &list);
 	if (n < 0)
 		return 1;
-	qsort(list, (size_t) n, sizeof(*list), compare_entries);
+	/* qsort(NULL, 0, ...) is undefined: an empty migrations/ has no list */
+	if (n > 1)
+		qsort(list, (size_t) n, sizeof(*list), compare_entries);
 	if (check_duplicates(dir, list, n) != 0 || read_checksums(dir, list, n) != 0)
 	{
 		free(list);
