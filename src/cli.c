@@ -40,9 +40,10 @@ static const struct command commands[] = {
 	 "                             schema): drift is not checked, null in JSON\n"},
 	{"version", cmd_version, CMD_NEEDS_CONFIG, "version",
 	 "print the highest applied version (0 when none)", ""},
-	{"new", cmd_new, CMD_NEEDS_CONFIG, "new NAME [--seq]",
+	{"new", cmd_new, CMD_NEEDS_CONFIG, "new NAME [--seq] [--sql]",
 	 "write migrations/<UTC timestamp>_NAME.pgc from the unit template",
-	 "      --seq                  number it after the highest version (4 digits)\n"},
+	 "      --seq                  number it after the highest version (4 digits)\n"
+	 "      --sql                  write a plain-SQL unit, NAME.sql\n"},
 	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG, "baseline V",
 	 "record every unit up to V as baseline without running it", ""},
 	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all]",

@@ -1,5 +1,6 @@
 /*
- * cmd_new.c: "migrate new NAME [--seq]" writes a unit from the template.
+ * cmd_new.c: "migrate new NAME [--seq] [--sql]" writes a unit from the
+ * template (--sql: a plain-SQL unit).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -44,6 +45,19 @@ static const char unit_template[] =
 	"/* flags: 0, MIGRATE_IRREVERSIBLE (down refused), MIGRATE_NO_TRANSACTION */\n"
 	"MIGRATE_UNIT(up, down, 0);\n";
 
+static const char sql_unit_template[] =
+	"-- %s: say what this change does and why.\n"
+	"-- The up section runs in one transaction with the unit's history row\n"
+	"-- (add transaction:false to its marker line for CREATE INDEX\n"
+	"-- CONCURRENTLY and the like); without a down section the unit is\n"
+	"-- irreversible.\n"
+	"\n"
+	"-- migrate:up\n"
+	"-- CREATE TABLE example (id bigint PRIMARY KEY);\n"
+	"\n"
+	"-- migrate:down\n"
+	"-- DROP TABLE example;\n";
+
 /* The highest version among the unit files in dir (0 when none). */
 static long long
 highest_version(const char *dir)
@@ -68,7 +82,7 @@ highest_version(const char *dir)
 }
 
 static int
-write_unit(const char *path, const char *label)
+write_unit(const char *path, const char *template, const char *label)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	FILE *f;
@@ -85,7 +99,7 @@ write_unit(const char *path, const char *label)
 		close(fd);
 		return 2;
 	}
-	fprintf(f, unit_template, label);
+	fprintf(f, template, label);
 	bad = ferror(f);
 	if (fclose(f) != 0 || bad)
 	{
@@ -99,9 +113,11 @@ write_unit(const char *path, const char *label)
 int
 cmd_new(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"seq", no_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+		{"seq", no_argument, NULL, 's'}, {"sql", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
 	const char *dir = cli->cfg.migrations_dir;
 	bool seq = false;
+	bool sql = false;
 	char version[32];
 	struct buf path;
 	int c;
@@ -113,6 +129,8 @@ cmd_new(struct cli *cli, int argc, char **argv)
 	{
 		if (c == 's')
 			seq = true;
+		else if (c == 'q')
+			sql = true;
 		else
 			return cli_usage_error("unknown option \"%s\" for new", argv[optind - 1]);
 	}
@@ -136,8 +154,9 @@ cmd_new(struct cli *cli, int argc, char **argv)
 		return 2;
 	}
 	buf_init(&path);
-	buf_printf(&path, "%s/%s_%s.pgc", dir, version, argv[optind]);
-	rc = write_unit(path.data, path.data + strlen(dir) + 1);
+	buf_printf(&path, "%s/%s_%s.%s", dir, version, argv[optind], sql ? "sql" : "pgc");
+	rc =
+		write_unit(path.data, sql ? sql_unit_template : unit_template, path.data + strlen(dir) + 1);
 	if (rc == 0 && cli->json)
 	{
 		struct buf b;

@@ -3,7 +3,7 @@
  *
  * Usage: sha256sum FILES | gen_registry --dir DIR --checksums -
  *
- * Reads every entry of DIR (not only *.pgc), fails naming the files on a
+ * Reads every entry of DIR (not only *.pgc and *.sql), fails naming the files on a
  * malformed name or two units with the same version value, and writes C
  * that lists the units sorted by version with their checksums.
  */
@@ -63,8 +63,8 @@ read_units(const char *dir, struct entry **out)
 			if (strlen(de->d_name) >= sizeof(e.file))
 				why = "name is too long";
 			fprintf(stderr,
-					"%s/%s: error: not a unit file name: %s (expected <version>_<name>.pgc, name "
-					"[a-z0-9_]+)\n",
+					"%s/%s: error: not a unit file name: %s (expected <version>_<name>.pgc or "
+					".sql, name [a-z0-9_]+)\n",
 					dir, de->d_name, why);
 			bad = 1;
 			continue;
