@@ -402,12 +402,13 @@ skip_word(struct sqlsplit *s, const char **what)
 	return true;
 }
 
-/* Ends the statement at end (exclusive); at the end of text or section a
- * final newline is not part of it (psql reads lines without it). */
+/* Ends the statement at end (exclusive); at the end of text or section
+ * its final newlines are not part of it (psql reads lines without them
+ * and drops empty ones). */
 static enum sqlsplit_status
 statement(struct sqlsplit *s, size_t start, size_t end, int line, bool at_semicolon)
 {
-	if (!at_semicolon && end > start && s->text[end - 1] == '\n')
+	while (!at_semicolon && end > start && s->text[end - 1] == '\n')
 		end--;
 	s->start = start;
 	s->end = end;
