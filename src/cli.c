@@ -44,6 +44,9 @@ static const struct command commands[] = {
 	 "write migrations/<UTC timestamp>_NAME.pgc from the unit template",
 	 "      --seq                  number it after the highest version (4 digits)\n"
 	 "      --sql                  write a plain-SQL unit, NAME.sql\n"},
+	{"import", cmd_import, CMD_NEEDS_CONFIG, "import --from FORMAT DIR",
+	 "write another tool's migrations in DIR as .sql units in migrations/",
+	 "      --from FORMAT          golang-migrate or dbmate\n"},
 	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG, "baseline V",
 	 "record every unit up to V as baseline without running it", ""},
 	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all]",
