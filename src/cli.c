@@ -46,7 +46,7 @@ static const struct command commands[] = {
 	 "      --sql                  write a plain-SQL unit, NAME.sql\n"},
 	{"import", cmd_import, CMD_NEEDS_CONFIG, "import --from FORMAT DIR",
 	 "write another tool's migrations in DIR as .sql units in migrations/",
-	 "      --from FORMAT          golang-migrate or dbmate\n"},
+	 "      --from FORMAT          golang-migrate, dbmate, goose, flyway or diesel\n"},
 	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG, "baseline V",
 	 "record every unit up to V as baseline without running it", ""},
 	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all]",

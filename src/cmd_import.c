@@ -14,8 +14,9 @@ static const struct
 	const char *name;
 	int (*read)(const char *dir, struct import_set *set);
 } formats[] = {
-	{"golang-migrate", import_golang_read},
-	{"dbmate", import_dbmate_read},
+	{"golang-migrate", import_golang_read}, {"dbmate", import_dbmate_read},
+	{"goose", import_goose_read},           {"flyway", import_flyway_read},
+	{"diesel", import_diesel_read},
 };
 
 int
@@ -45,7 +46,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		if (strcmp(formats[i].name, from) == 0)
 			break;
 	if (i == sizeof(formats) / sizeof(formats[0]))
-		return cli_usage_error("unknown format \"%s\": golang-migrate or dbmate", from);
+		return cli_usage_error(
+			"unknown format \"%s\": golang-migrate, dbmate, goose, flyway or diesel", from);
 	set.format = formats[i].name;
 	/* after a refusal, the checks still run to report every problem at once;
 	 * import_write writes nothing once anything was refused */

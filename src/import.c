@@ -62,6 +62,7 @@ import_read_file(const char *path, char **out, size_t *len)
 	}
 	*len = b.len;
 	*out = buf_detach(&b);
+	buf_free(&b); /* buf_detach leaves an empty buffer */
 	return 0;
 }
 
@@ -116,6 +117,18 @@ import_add(struct import_set *set, const char *file, const char *version, const 
 	return u;
 }
 
+void
+import_text_set(struct import_text *t, const char *file, const char *from, size_t len,
+				int first_line)
+{
+	t->file = xstrdup(file);
+	t->sql = xmalloc(len + 1);
+	memcpy(t->sql, from, len);
+	t->sql[len] = '\0';
+	t->len = len;
+	t->first_line = first_line;
+}
+
 static void
 text_free(struct import_text *t)
 {
@@ -146,12 +159,20 @@ import_set_free(struct import_set *set)
 
 /* ------------------------------------------------------ statement checks */
 
+/* The file name, with its directory for diesel's <version>_<name>/up.sql. */
 static const char *
 base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
+	const char *p;
 
-	return slash != NULL ? slash + 1 : path;
+	if (slash == NULL)
+		return path;
+	if (strcmp(slash, "/up.sql") != 0 && strcmp(slash, "/down.sql") != 0)
+		return slash + 1;
+	for (p = slash; p > path && p[-1] != '/'; p--)
+		;
+	return p;
 }
 
 /* The first n words of a statement, lower-cased, comments skipped. */
@@ -334,6 +355,7 @@ check_text(struct import_set *set, struct import_unit *u, struct import_text *t)
 		free(t->sql);
 		t->len = b.len;
 		t->sql = buf_detach(&b);
+		buf_free(&b);
 		buf_printf(&u->notes,
 				   "-- The BEGIN/COMMIT around %s was dropped: the unit's own "
 				   "transaction replaces it.\n",
@@ -501,6 +523,7 @@ import_write(struct import_set *set, const char *dir, bool json)
 		buf_init(&p);
 		buf_printf(&p, "%s/%s_%s.sql", dir, u->version, u->name);
 		paths[i] = buf_detach(&p);
+		buf_free(&p);
 		skip[i] = existing(set, dir, u, paths[i], &texts[i]);
 	}
 	if (set->errors > 0)

@@ -41,10 +41,17 @@ struct import_set
 	int errors; /* refusals printed so far */
 };
 
-/* Reads DIR as golang-migrate / dbmate files into set.  Return 0, or -1
- * after printing why (set->errors counts refusals). */
+/* Reads DIR as golang-migrate / dbmate / goose / Flyway / diesel files into
+ * set.  Return 0, or -1 after printing why (set->errors counts refusals). */
 int import_golang_read(const char *dir, struct import_set *set);
 int import_dbmate_read(const char *dir, struct import_set *set);
+int import_goose_read(const char *dir, struct import_set *set);
+int import_flyway_read(const char *dir, struct import_set *set);
+int import_diesel_read(const char *dir, struct import_set *set);
+
+/* Sets t to a copy of len bytes at from, read from file at first_line. */
+void import_text_set(struct import_text *t, const char *file, const char *from, size_t len,
+					 int first_line);
 
 /* Adds an empty unit for version and name (mapped, noted); NULL after a
  * refusal (bad version). */

@@ -53,19 +53,6 @@ options(struct import_set *set, const char *file, int line, const char *p, const
 	return true;
 }
 
-static void
-set_text(struct import_text *t, const char *file, const char *from, const char *to, int line)
-{
-	t->file = strdup(file);
-	t->len = (size_t) (to - from);
-	t->sql = malloc(t->len + 1);
-	if (t->file == NULL || t->sql == NULL)
-		abort();
-	memcpy(t->sql, from, t->len);
-	t->sql[t->len] = '\0';
-	t->first_line = line;
-}
-
 /* Only comments and blank lines may come before "-- migrate:up". */
 static bool
 blank_or_comment(const char *p, size_t len)
@@ -118,9 +105,9 @@ split_sections(struct import_set *set, struct import_unit *u, const char *file, 
 		import_refuse(set, file, 0, "no \"-- migrate:up\" line");
 		return;
 	}
-	set_text(&u->up, file, up_from, up_to, up_line);
+	import_text_set(&u->up, file, up_from, (size_t) (up_to - up_from), up_line);
 	if (down_from != NULL)
-		set_text(&u->down, file, down_from, end, down_line);
+		import_text_set(&u->down, file, down_from, (size_t) (end - down_from), down_line);
 	u->no_transaction = up_notx;
 	if (up_notx)
 		buf_append(&u->notes, "-- The source marks it transaction:false.\n");
@@ -165,8 +152,7 @@ take_file(struct import_set *set, const char *dir, const char *file)
 		import_refuse(set, path.data, 0, "could not read the file");
 	if (u != NULL && u->up.file == NULL)
 		u->up.file = buf_detach(&path);
-	else
-		buf_free(&path);
+	buf_free(&path);
 }
 
 int

@@ -86,6 +86,7 @@ take_file(struct import_set *set, const char *dir, const char *file)
 	}
 	t->first_line = 1;
 	t->file = buf_detach(&path);
+	buf_free(&path);
 	if (import_read_file(t->file, &t->sql, &t->len) != 0)
 		import_refuse(set, t->file, 0, "could not read the file");
 }
