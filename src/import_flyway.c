@@ -134,6 +134,7 @@ import_flyway_read(const char *dir, struct import_set *set)
 			import_refuse(set, t->file, 0, "an undo script without its versioned script");
 		else
 		{
+			free(t->sql);
 			t->sql = NULL;
 			u->down.file = t->file;
 			t->file = NULL;
