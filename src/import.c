@@ -175,43 +175,6 @@ base_name(const char *path)
 	return p;
 }
 
-/* The first n words of a statement, lower-cased, comments skipped. */
-static int
-words(const char *p, const char *end, char w[][24], int n)
-{
-	int k = 0;
-
-	while (p < end && k < n)
-	{
-		size_t len = 0;
-
-		if (strchr(" \t\r\n\f(", *p) != NULL)
-			p++;
-		else if (end - p >= 2 && p[0] == '-' && p[1] == '-')
-			while (p < end && *p != '\n')
-				p++;
-		else if (end - p >= 2 && p[0] == '/' && p[1] == '*')
-		{
-			const char *stop = strstr(p + 2, "*/");
-
-			p = stop != NULL && stop < end ? stop + 2 : end;
-		}
-		else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')
-		{
-			while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
-			{
-				if (len + 1 < sizeof(w[k]))
-					w[k][len++] = (char) (*p | 0x20);
-				p++;
-			}
-			w[k++][len] = '\0';
-		}
-		else
-			break;
-	}
-	return k;
-}
-
 enum txn_kind
 {
 	TXN_NONE,
@@ -221,7 +184,7 @@ enum txn_kind
 };
 
 static enum txn_kind
-transaction_control(char w[][24], int n)
+transaction_control(char w[][SQLSPLIT_WORD_MAX], int n)
 {
 	if (n == 0)
 		return TXN_NONE;
@@ -239,7 +202,7 @@ transaction_control(char w[][24], int n)
 
 /* What cannot run in a transaction block, or NULL. */
 static const char *
-needs_autocommit(char w[][24], int n, const char *p, const char *end)
+needs_autocommit(char w[][SQLSPLIT_WORD_MAX], int n, const char *p, const char *end)
 {
 	int i = n > 1 && strcmp(w[1], "unique") == 0 ? 2 : 1;
 
@@ -304,7 +267,7 @@ check_text(struct import_set *set, struct import_unit *u, struct import_text *t)
 	sqlsplit_init(&s, t->sql, t->len, marker_line, NULL);
 	while ((st = sqlsplit_next(&s)) != SQLSPLIT_END)
 	{
-		char w[4][24];
+		char w[4][SQLSPLIT_WORD_MAX];
 		int nw;
 		const char *why;
 
@@ -321,7 +284,7 @@ check_text(struct import_set *set, struct import_unit *u, struct import_text *t)
 			continue;
 		if (s.empty)
 			continue;
-		nw = words(t->sql + s.start, t->sql + s.end, w, 4);
+		nw = sqlsplit_words(t->sql + s.start, s.end - s.start, w, 4);
 		if (nw > 0 && strcmp(w[0], "copy") == 0 &&
 			(memmem(t->sql + s.start, s.end - s.start, "stdin", 5) != NULL ||
 			 memmem(t->sql + s.start, s.end - s.start, "STDIN", 5) != NULL))

@@ -537,3 +537,51 @@ sqlsplit_next(struct sqlsplit *s)
 		return SQLSPLIT_END;
 	return statement(s, start, s->len, line, false);
 }
+
+int
+sqlsplit_words(const char *p, size_t len, char w[][SQLSPLIT_WORD_MAX], int n)
+{
+	const char *end = p + len;
+	int k = 0;
+
+	while (p < end && k < n)
+	{
+		size_t wl = 0;
+
+		if (strchr(" \t\r\n\f(", *p) != NULL)
+			p++;
+		else if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			while (p < end && *p != '\n')
+				p++;
+		else if (end - p >= 2 && p[0] == '/' && p[1] == '*')
+		{
+			int depth = 0;
+
+			for (p += 2; p < end; p++)
+			{
+				if (end - p >= 2 && p[0] == '/' && p[1] == '*')
+					depth++, p++;
+				else if (end - p >= 2 && p[0] == '*' && p[1] == '/' && depth-- == 0)
+				{
+					p += 2;
+					break;
+				}
+				else if (end - p >= 2 && p[0] == '*' && p[1] == '/')
+					p++;
+			}
+		}
+		else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')
+		{
+			while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
+			{
+				if (wl + 1 < SQLSPLIT_WORD_MAX)
+					w[k][wl++] = (char) (*p | 0x20);
+				p++;
+			}
+			w[k++][wl] = '\0';
+		}
+		else
+			break;
+	}
+	return k;
+}

@@ -74,4 +74,15 @@ void sqlsplit_init(struct sqlsplit *s, const char *text, size_t len, sqlsplit_ma
  */
 enum sqlsplit_status sqlsplit_next(struct sqlsplit *s);
 
+#define SQLSPLIT_WORD_MAX 24
+
+/*
+ * The first n words of a statement (len bytes at p), lower-cased, white
+ * space, comments and opening parentheses skipped, each cut to
+ * SQLSPLIT_WORD_MAX - 1 bytes; stops at anything else.  Returns how many
+ * were found.  For recognising statements such as "COMMIT" or "CREATE
+ * INDEX CONCURRENTLY".
+ */
+int sqlsplit_words(const char *p, size_t len, char words[][SQLSPLIT_WORD_MAX], int n);
+
 #endif

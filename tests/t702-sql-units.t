@@ -106,6 +106,14 @@ sqlunit copy/0001_copy.sql $'-- migrate:up\nCREATE TABLE t (id int);\nCOPY t FRO
 build copy
 like "$ERR" 'copy/0001_copy\.sql:3: error: COPY from STDIN' "COPY FROM STDIN fails the build"
 
+sqlunit txn/0001_txn.sql $'-- migrate:up\nBEGIN;\nCREATE TABLE t (id int);\nCOMMIT;\n'
+build txn
+like "$ERR" 'txn/0001_txn\.sql:2: error: transaction control' "BEGIN in a transactional unit fails the build"
+like "$ERR" 'txn/0001_txn\.sql:4: error: transaction control' "and COMMIT"
+sqlunit txnok/0001_txn.sql $'-- migrate:up transaction:false\nBEGIN;\nCREATE TABLE t (id int);\nSAVEPOINT s;\nROLLBACK TO s;\nCOMMIT;\n-- migrate:down transaction:false\nDROP TABLE t;\n'
+build txnok
+is "$RC" "0" "a no-transaction unit may group statements in its own transaction"
+
 sqlunit dup/0001_a.sql $'-- migrate:up\n'
 sqlunit dup/0001_a.pgc ''
 build dup

@@ -15,7 +15,8 @@
  *
  * Refused, with FILE:LINE and exit 1: psql meta-commands (a backslash
  * outside quotes), quotes or comments that do not end, COPY from STDIN
- * or to STDOUT, NUL bytes, statements before "-- migrate:up", repeated,
+ * or to STDOUT, NUL bytes, transaction control in a unit that runs in a
+ * transaction, statements before "-- migrate:up", repeated,
  * misplaced or unknown markers and options.
  */
 #include <stdbool.h>
@@ -162,6 +163,24 @@ is_copy_stdio(const char *p, const char *end)
 	return false;
 }
 
+/* BEGIN, COMMIT, ROLLBACK (not TO a savepoint) and the like. */
+static bool
+ends_transaction(const char *p, size_t len)
+{
+	char w[2][SQLSPLIT_WORD_MAX];
+	int n = sqlsplit_words(p, len, w, 2);
+
+	if (n == 0)
+		return false;
+	if (strcmp(w[0], "begin") == 0 || strcmp(w[0], "commit") == 0 || strcmp(w[0], "end") == 0 ||
+		strcmp(w[0], "abort") == 0)
+		return true;
+	if (strcmp(w[0], "rollback") == 0)
+		return n < 2 || strcmp(w[1], "to") != 0;
+	return n == 2 && (strcmp(w[0], "start") == 0 || strcmp(w[0], "prepare") == 0) &&
+		   strcmp(w[1], "transaction") == 0;
+}
+
 static void
 take_statement(struct lowering *lw, const struct sqlsplit *s)
 {
@@ -175,6 +194,13 @@ take_statement(struct lowering *lw, const struct sqlsplit *s)
 	}
 	if (s->empty)
 		return;
+	if (!lw->up.no_transaction && ends_transaction(lw->text + s->start, s->end - s->start))
+	{
+		error_at(lw, s->line, "transaction control in a unit that runs in the runner's transaction",
+				 "drop it: the unit and its history row commit together (a unit marked "
+				 "\"-- migrate:up transaction:false\" may use it)");
+		return;
+	}
 	if (is_copy_stdio(lw->text + s->start, lw->text + s->end))
 	{
 		error_at(lw, s->line, "COPY from STDIN or to STDOUT cannot run from a .sql unit",

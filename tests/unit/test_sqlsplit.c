@@ -125,5 +125,15 @@ main(void)
 	   "marker lines end the statement before them");
 	is(split("$$\n-- m\n$$;\n /* -- m */ x;", false, true), "$$\n-- m\n$$;|/* -- m */ x;",
 	   "a marker inside a quote or comment is text");
+	{
+		char w[3][SQLSPLIT_WORD_MAX];
+		const char *stmt = "/* a /* nested */ comment */ -- line\n (Create UNIQUE index x";
+
+		ok(sqlsplit_words(stmt, strlen(stmt), w, 3) == 3, "three words after the comments");
+		is(w[0], "create", "the first word, lower-cased");
+		is(w[2], "index", "the third word");
+		ok(sqlsplit_words("COMMIT;", 7, w, 3) == 1 && strcmp(w[0], "commit") == 0,
+		   "a word ends at a semicolon");
+	}
 	return done_testing();
 }
