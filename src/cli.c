@@ -44,13 +44,17 @@ static const struct command commands[] = {
 	 "                             schema): drift is not checked, null in JSON\n"},
 	{"version", cmd_version, CMD_NEEDS_CONFIG, "version",
 	 "print the highest applied version (0 when none)", ""},
-	{"new", cmd_new, CMD_NEEDS_CONFIG, "new NAME [--seq | --timestamp]",
-	 "write migrations/<version>_NAME.pgc from the unit template",
+	{"new", cmd_new, CMD_NEEDS_CONFIG, "new NAME [--seq | --timestamp] [--sql]",
+	 "write migrations/<version>_NAME.pgc (or .sql) from the unit template",
 	 "      --seq                  number it after the highest version, as wide as its\n"
 	 "                             number (at least 4 digits); refused after timestamps\n"
 	 "      --timestamp            number it with the UTC time, YYYYMMDDHHMMSS\n"
 	 "                             (default: the numbering the units there use;\n"
-	 "                             timestamps in an empty directory)\n"},
+	 "                             timestamps in an empty directory)\n"
+	 "      --sql                  write a plain-SQL unit, NAME.sql\n"},
+	{"import", cmd_import, CMD_NEEDS_CONFIG, "import --from FORMAT DIR",
+	 "write another tool's migrations in DIR as .sql units in migrations/",
+	 "      --from FORMAT          golang-migrate, dbmate, goose, flyway or diesel\n"},
 	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG | CMD_CHANGES, "baseline V",
 	 "record every unit up to V as baseline without running it", ""},
 	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all] [--no-safety]",

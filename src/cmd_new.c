@@ -1,5 +1,6 @@
 /*
- * cmd_new.c: "migrate new NAME [--seq]" writes a unit from the template.
+ * cmd_new.c: "migrate new NAME [--seq] [--sql]" writes a unit from the
+ * template (--sql: a plain-SQL unit).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -46,6 +47,19 @@ static const char unit_template[] =
 	"\n"
 	"/* flags: 0, MIGRATE_IRREVERSIBLE (down refused), MIGRATE_NO_TRANSACTION */\n"
 	"MIGRATE_UNIT(up, down, 0);\n";
+
+static const char sql_unit_template[] =
+	"-- %s: say what this change does and why.\n"
+	"-- The up section runs in one transaction with the unit's history row\n"
+	"-- (add transaction:false to its marker line for CREATE INDEX\n"
+	"-- CONCURRENTLY and the like); without a down section the unit is\n"
+	"-- irreversible.\n"
+	"\n"
+	"-- migrate:up\n"
+	"-- CREATE TABLE example (id bigint PRIMARY KEY);\n"
+	"\n"
+	"-- migrate:down\n"
+	"-- DROP TABLE example;\n";
 
 /* The numbering a new unit gets. */
 enum numbering
@@ -148,7 +162,7 @@ choose_version(const char *dir, int asked, char *out, size_t size, enum numberin
 }
 
 static int
-write_unit(const char *path, const char *label)
+write_unit(const char *path, const char *template, const char *label)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	FILE *f;
@@ -165,7 +179,7 @@ write_unit(const char *path, const char *label)
 		close(fd);
 		return EXIT_USAGE;
 	}
-	fprintf(f, unit_template, label);
+	fprintf(f, template, label);
 	bad = ferror(f);
 	if (fclose(f) != 0 || bad)
 	{
@@ -179,11 +193,14 @@ write_unit(const char *path, const char *label)
 int
 cmd_new(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"seq", no_argument, NULL, 's'}, {"timestamp", no_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"seq", no_argument, NULL, 's'},
+											 {"timestamp", no_argument, NULL, 't'},
+											 {"sql", no_argument, NULL, 'q'},
+											 {NULL, 0, NULL, 0}};
 	const char *dir = cli->cfg.migrations_dir;
 	int asked = -1;
 	enum numbering chosen;
+	bool sql = false;
 	char version[32];
 	struct buf path;
 	int c;
@@ -199,6 +216,8 @@ cmd_new(struct cli *cli, int argc, char **argv)
 			asked = NUMBER_SEQUENTIAL;
 		else if (c == 't')
 			asked = NUMBER_TIMESTAMP;
+		else if (c == 'q')
+			sql = true;
 		else
 			return cli_usage_error("unknown option \"%s\" for new", argv[optind - 1]);
 	}
@@ -215,8 +234,9 @@ cmd_new(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	buf_init(&path);
-	buf_printf(&path, "%s/%s_%s.pgc", dir, version, argv[optind]);
-	rc = write_unit(path.data, path.data + strlen(dir) + 1);
+	buf_printf(&path, "%s/%s_%s.%s", dir, version, argv[optind], sql ? "sql" : "pgc");
+	rc =
+		write_unit(path.data, sql ? sql_unit_template : unit_template, path.data + strlen(dir) + 1);
 	if (rc == 0 && cli->json)
 	{
 		struct buf b;

@@ -49,8 +49,8 @@ unitname_parse(const char *file, long long *version, char *name, size_t name_siz
 	size_t digits = strspn(file, "0123456789");
 	size_t name_len;
 
-	if (len < 4 || strcmp(file + len - 4, ".pgc") != 0)
-		return *why = "does not end in .pgc", -1;
+	if (len < 4 || (strcmp(file + len - 4, ".pgc") != 0 && strcmp(file + len - 4, ".sql") != 0))
+		return *why = "does not end in .pgc or .sql", -1;
 	if (digits == 0 || file[digits] != '_')
 		return *why = "does not start with <version>_", -1;
 	if (digits > UNITNAME_MAX_DIGITS)

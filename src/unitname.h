@@ -1,6 +1,7 @@
 /*
- * unitname.h: the one parser of unit file names, "<version>_<name>.pgc",
- * shared by the build's registry generator and the runner.
+ * unitname.h: the one parser of unit file names, "<version>_<name>.pgc"
+ * (or ".sql", a plain-SQL unit), shared by the build's registry generator
+ * and the runner.
  */
 #ifndef MIGRATE_UNITNAME_H
 #define MIGRATE_UNITNAME_H
@@ -11,7 +12,8 @@
 #define UNITNAME_MAX_DIGITS 18
 
 /*
- * Parses a file name (no directory) of the form <version>_<name>.pgc.
+ * Parses a file name (no directory) of the form <version>_<name>.pgc or
+ * <version>_<name>.sql.
  * On success returns 0, sets *version (> 0) and copies the name part into
  * name (NUL-terminated, at most name_size - 1 bytes).  Returns -1 and sets
  * *why to a static description when the name does not fit the pattern.

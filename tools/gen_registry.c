@@ -3,7 +3,7 @@
  *
  * Usage: sha256sum FILES | gen_registry --dir DIR --checksums -
  *
- * Reads every entry of DIR (not only *.pgc), fails naming the files on a
+ * Reads every entry of DIR (not only *.pgc and *.sql), fails naming the files on a
  * malformed name or two units with the same version value, and writes C
  * that lists the units sorted by version with their checksums.
  */
@@ -63,8 +63,8 @@ read_units(const char *dir, struct entry **out)
 			if (strlen(de->d_name) >= sizeof(e.file))
 				why = "name is too long";
 			fprintf(stderr,
-					"%s/%s: error: not a unit file name: %s (expected <version>_<name>.pgc, name "
-					"[a-z0-9_]+)\n",
+					"%s/%s: error: not a unit file name: %s (expected <version>_<name>.pgc or "
+					".sql, name [a-z0-9_]+)\n",
 					dir, de->d_name, why);
 			bad = 1;
 			continue;
@@ -174,7 +174,9 @@ main(int argc, char **argv)
 	n = read_units(dir, &list);
 	if (n < 0)
 		return 1;
-	qsort(list, (size_t) n, sizeof(*list), compare_entries);
+	/* qsort(NULL, 0, ...) is undefined: an empty migrations/ has no list */
+	if (n > 1)
+		qsort(list, (size_t) n, sizeof(*list), compare_entries);
 	if (check_duplicates(dir, list, n) != 0 || read_checksums(dir, list, n) != 0)
 	{
 		free(list);

@@ -43,7 +43,8 @@ main(void)
 	bad("1_dash-name.pgc", "a-z");
 	bad("1_.pgc", "empty");
 	bad("create_users.pgc", "<version>_");
-	bad("0001_create_users.sql", ".pgc");
+	good("0001_create_users.sql", 1, "create_users");
+	bad("0001_create_users.txt", ".pgc or .sql");
 	bad("1234567890123456789_long.pgc", "18 digits");
 	bad("0001-create.pgc", "<version>_");
 	ok(unitname_valid_name("add_thing_2") == 0, "valid unit name");

@@ -1,0 +1,79 @@
+/*
+ * import.h: turning another tool's migration directory into plain-SQL
+ * units (SPEC section 12).  Each format (import_golang.c, import_dbmate.c)
+ * reads its files into an import_set; import.c checks the set, renders
+ * each unit and writes them, all or nothing.
+ */
+#ifndef MIGRATE_IMPORT_H
+#define MIGRATE_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+/* One step of a source migration: its SQL as the file has it. */
+struct import_text
+{
+	char *file; /* source path, for messages */
+	char *sql; /* the step's bytes (owned) */
+	size_t len;
+	int first_line; /* line of sql[0] in file */
+};
+
+struct import_unit
+{
+	char *version; /* as the source writes it (digits) */
+	long long value;
+	char *name; /* mapped to [a-z0-9_]+ */
+	char *source_name; /* the name as the source writes it */
+	struct import_text up;
+	struct import_text down; /* sql NULL: irreversible */
+	bool no_transaction;
+	struct buf notes; /* "-- " lines for the unit's first comment */
+};
+
+struct import_set
+{
+	const char *format;
+	struct import_unit *units;
+	size_t n;
+	int errors; /* refusals printed so far */
+};
+
+/* Reads DIR as golang-migrate / dbmate / goose / Flyway / diesel files into
+ * set.  Return 0, or -1 after printing why (set->errors counts refusals). */
+int import_golang_read(const char *dir, struct import_set *set);
+int import_dbmate_read(const char *dir, struct import_set *set);
+int import_goose_read(const char *dir, struct import_set *set);
+int import_flyway_read(const char *dir, struct import_set *set);
+int import_diesel_read(const char *dir, struct import_set *set);
+
+/* Sets t to a copy of len bytes at from, read from file at first_line. */
+void import_text_set(struct import_text *t, const char *file, const char *from, size_t len,
+					 int first_line);
+
+/* Adds an empty unit for version and name (mapped, noted); NULL after a
+ * refusal (bad version). */
+struct import_unit *import_add(struct import_set *set, const char *file, const char *version,
+							   const char *name, size_t name_len);
+
+/* Reads a whole file into *out (owned, NUL-terminated); -1 on error. */
+int import_read_file(const char *path, char **out, size_t *len);
+
+/* Prints "FILE[:LINE]: error: ..." and counts the refusal. */
+void import_refuse(struct import_set *set, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
+ * Checks every unit (versions, statements, transaction control), renders
+ * them and writes them to dir: nothing is written unless everything can
+ * be; a unit file already there is left alone when identical and refused
+ * otherwise.  Prints each written path.  Returns 0, or 2 after refusals.
+ */
+int import_write(struct import_set *set, const char *dir, bool json);
+
+/* Frees everything set owns. */
+void import_set_free(struct import_set *set);
+
+#endif

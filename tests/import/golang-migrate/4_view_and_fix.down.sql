@@ -1,0 +1,2 @@
+DELETE FROM users WHERE login = 'admin';
+DROP VIEW user_cities;

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE fine (id int);
+-- migrate:down
+DROP TABLE fine;
