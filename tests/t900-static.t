@@ -9,7 +9,9 @@ case $MIGRATE_BUILD in
 *asan*) skip_all "the static binary is a release build; the plain run tests it" ;;
 esac
 
-run_cmd make -s -C "$MIGRATE_ROOT" BUILD="$MIGRATE_BUILD" STATIC_BIN="$PWD/migrate-static" static
+# One make at a time in the shared build tree (t904 builds it too).
+run_cmd flock "$MIGRATE_BUILD/.static.lock" make -s -C "$MIGRATE_ROOT" BUILD="$MIGRATE_BUILD" \
+	STATIC_BIN="$PWD/migrate-static" static
 is "$RC" "0" "make static succeeds" || diag "$ERR"
 ok "make static writes the binary" test -x migrate-static
 

@@ -133,11 +133,10 @@ for v in $(sed -n 's/.*"\(MIGRATE_[A-Z_]*\|DATABASE_URL\)".*/\1/p' "$MIGRATE_ROO
 done
 
 # ----------------------------------------------- installed by make install
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
-run_cmd make -s -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" BIN="$MIGRATE_BIN" \
-	install PREFIX=/usr DESTDIR="$PWD/dest"
-is "$RC" "0" "make install succeeds"
+# install-man is the part of make install that installs them (t160 runs
+# the whole of make install).
+run_cmd make -s -C "$MIGRATE_ROOT" install-man PREFIX=/usr DESTDIR="$PWD/dest"
+is "$RC" "0" "make install-man succeeds"
 ok "make install installs migrate(1)" cmp "$MAN1" dest/usr/share/man/man1/migrate.1
 ok "make install installs migrate.yaml(5)" cmp "$MAN5" dest/usr/share/man/man5/migrate.yaml.5
 run_cmd env MANPATH="$PWD/dest/usr/share/man" MANWIDTH=80 man migrate.yaml

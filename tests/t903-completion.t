@@ -94,11 +94,10 @@ is "$(complete_line 'migrate up --to ')" "0001 0002 20260101120000" "... also wi
 is "$(complete_line 'migrate --lock-timeout ')" "" "no candidates for a duration"
 
 # ------------------------------------------------ installed where bash looks
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
-run_cmd make -s -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" BIN="$MIGRATE_BIN" \
-	install PREFIX=/usr DESTDIR="$PWD/dest"
-is "$RC" "0" "make install succeeds"
+# install-completion is the part of make install that installs it (t160
+# runs the whole of make install).
+run_cmd make -s -C "$MIGRATE_ROOT" install-completion PREFIX=/usr DESTDIR="$PWD/dest"
+is "$RC" "0" "make install-completion succeeds"
 ok "make install installs the completion" cmp "$COMPLETION" dest/usr/share/bash-completion/completions/migrate
 run_cmd env XDG_DATA_DIRS="$PWD/dest/usr/share" PATH="$PWD/bin:$PATH" bash --norc --noprofile -c \
 	'. "$1"; __load_completion migrate && complete -p migrate' t903 "$BASH_COMPLETION"
