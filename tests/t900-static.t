@@ -35,7 +35,7 @@ like "$(cat up.out)" 'up +0005 create_game_rooms +ok' "the five Red7 units are a
 # The command tests that run $MIGRATE_BIN (those that use per-set test
 # binaries or rebuild the tree would not test this binary), on the
 # suite's server.
-STATIC_TESTS=(t090 t100 t120 t130 t140 t200 t300 t310 t340 t520)
+STATIC_TESTS=(t100 t130 t140 t200 t300 t340 t520)
 files=()
 for t in "${STATIC_TESTS[@]}"; do
 	f=$(ls "$MIGRATE_ROOT"/tests/"$t"-*.t 2>/dev/null | head -n1)
