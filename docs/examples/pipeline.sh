@@ -105,7 +105,10 @@ deploy()
 	*) die "$rc" "the target is not in a state to migrate (status --check exit $rc)" ;;
 	esac
 
-	run "drop the old copy" "$migrate" -d "$COPY_DATABASE_URL" -q drop-db
+	# The copy is scratch: --force, as it may carry the target's
+	# protection (a protected environment's mark travels with the schema
+	# and history rows).
+	run "drop the old copy" "$migrate" -d "$COPY_DATABASE_URL" -q --force drop-db
 	run "create the copy" "$migrate" -d "$COPY_DATABASE_URL" -q create-db
 	say "copy the target's schema and history rows"
 	local dump_data=(--data-only "--table=$table") has_history
@@ -128,7 +131,7 @@ deploy()
 	run "status --check on the target" "$migrate" -d "$TARGET_DATABASE_URL" --no-color status --check
 
 	if [ "${KEEP_COPY:-0}" != 1 ]; then
-		run "drop the copy" "$migrate" -d "$COPY_DATABASE_URL" -q drop-db
+		run "drop the copy" "$migrate" -d "$COPY_DATABASE_URL" -q --force drop-db
 	fi
 	say "deployed"
 }
