@@ -82,6 +82,7 @@ url=$(db_url "$db")
 is "$(complete_line "migrate -d $url up --to ")" "4 5" "up --to offers the pending versions"
 is "$(complete_line "migrate -d $url down --to ")" "1 2 3" "down --to offers the applied versions"
 is "$(DATABASE_URL=$url complete_line "migrate up --to ")" "4 5" "the database of DATABASE_URL"
+is "$(complete_line "migrate -d $url baseline ")" "1 2 3 4 5" "baseline completes every version"
 # ... else from the unit files of migrations_dir.
 mkdir -p units && touch units/0001_a.pgc units/0002_b.pgc units/20260101120000_c.pgc
 start=$SECONDS
