@@ -64,6 +64,19 @@ command_checks_all 0 '0005 +create_game_rooms +applied' '^$' "... and status --c
 	-- env -i PATH=/usr/bin:/bin "$root/usr/bin/migrate" -d "$(db_url "$db")" status --check
 cd .. || BAIL_OUT "cannot cd"
 
+# debian/tests/control's autopkgtest, run here with the installed binary.
+if command -v pg_virtualenv >/dev/null; then
+	adt=$(sed -n '/^Test-Command:/,/^[A-Z]/{/^Test-Command:/s/^Test-Command: *//p;/^ /s/^ //p}' \
+		"$MIGRATE_ROOT/debian/tests/control")
+	mkdir -p adt
+	run_cmd env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE PATH="$root/usr/bin:$PATH" \
+		AUTOPKGTEST_TMP="$PWD/adt" sh -ec "$adt"
+	is "$RC" "0" "the autopkgtest of debian/tests/control passes with the installed package" || diag "$OUT" "$ERR"
+	like "$OUT" '5 reversible' "... and reaches verify --all"
+else
+	skip "pg_virtualenv is not installed (postgresql-common)" 2
+fi
+
 run_cmd dpkg --root="$root" --force-not-root --log=/dev/null -r migrate
 is "$RC" "0" "dpkg --root removes the package"
 fails "removing it removes the binary" test -e "$root/usr/bin/migrate"
