@@ -22,8 +22,18 @@ complete_line()
 		. "$2" || exit 1
 		COMP_LINE=$3
 		COMP_POINT=${#COMP_LINE}
-		read -r -a COMP_WORDS <<<"$COMP_LINE"
-		[[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
+		# As readline splits: at blanks, and "=" is a word of its own.
+		read -r -a ws <<<"$COMP_LINE"
+		COMP_WORDS=()
+		for w in "${ws[@]}"; do
+			while [[ $w == *=* ]]; do
+				[ -n "${w%%=*}" ] && COMP_WORDS+=("${w%%=*}")
+				COMP_WORDS+=("=")
+				w=${w#*=}
+			done
+			[ -n "$w" ] && COMP_WORDS+=("$w")
+		done
+		[[ $COMP_LINE == *" " || $COMP_LINE == *= ]] && COMP_WORDS+=("")
 		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 		COMPREPLY=()
 		_migrate migrate "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
@@ -69,6 +79,9 @@ is "$(complete_line 'migrate status --env p')" "production" "--env completes a p
 mkdir -p conf && printf 'environments:\n  alpha: {}\n  beta:\n    protected: true\n' >conf/other.yaml
 is "$(complete_line 'migrate -c conf/other.yaml up -e ')" "alpha beta" "-c FILE before -e: its environments"
 is "$(MIGRATE_CONFIG=conf/other.yaml complete_line 'migrate -e ')" "alpha beta" "MIGRATE_CONFIG names the file"
+is "$(complete_line 'migrate --config=conf/other.yaml up -e ')" "alpha beta" "--config=FILE before -e: its environments"
+is "$(complete_line 'migrate --env=p')" "production" "--env=NAME completes NAME"
+is "$(complete_line 'migrate --env=')" "development production staging-eu" "--env= completes every name"
 touch notes.txt
 got=$(complete_line 'migrate -c ')
 like " $got " " migrate.yaml " "-c completes YAML files"
