@@ -9,6 +9,10 @@ run_cmd make -s -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" BIN="$MIGRATE
 	install PREFIX=/opt/red7 DESTDIR="$PWD/dest"
 is "$RC" "0" "make install succeeds"
 ok "the binary is installed under DESTDIR/PREFIX/bin" test -x dest/opt/red7/bin/migrate
+ok "migrate(1) is installed under PREFIX/share/man" test -f dest/opt/red7/share/man/man1/migrate.1
+ok "migrate.yaml(5) is installed under PREFIX/share/man" test -f dest/opt/red7/share/man/man5/migrate.yaml.5
+ok "the bash completion is installed under PREFIX/share/bash-completion" \
+	test -f dest/opt/red7/share/bash-completion/completions/migrate
 
 # run it from an unrelated directory, with the source tree out of reach
 mkdir -p elsewhere
@@ -25,5 +29,6 @@ run_cmd make -s -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" BIN="$MIGRATE
 	uninstall PREFIX=/opt/red7 DESTDIR="$PWD/dest"
 is "$RC" "0" "make uninstall succeeds"
 fails "the binary is gone after uninstall" test -e dest/opt/red7/bin/migrate
+is "$(find dest -type f | wc -l)" "0" "no installed file is left after uninstall"
 
 done_testing
