@@ -12,7 +12,8 @@
  *   -c SPEC    cut a connection (close both sides, nothing more relayed):
  *                bytes:N     once N bytes went through, both directions
  *                c2s:N       once N client-to-server bytes went through
- *                trips:N     before relaying the client's N-th burst
+ *                trips:N     before relaying the client's N-th burst of
+ *                            data (the start-up packet is the first)
  *                match:TEXT[+D|-D]
  *                            D bytes after the end of the first TEXT the
  *                            client sends (a negative D cannot reach back
@@ -25,8 +26,8 @@
  *              0: to every connection
  *   -C FILE    control file: when it appears, every open connection is
  *              cut and FILE is removed (checked every 20 ms)
- *   -s FILE    statistics, rewritten whenever a connection ends and at
- *              exit: "connections N", "active N", "trips N", "c2s N",
+ *   -s FILE    statistics, rewritten whenever a connection starts or ends
+ *              and at exit: "connections N", "active N", "trips N", "c2s N",
  *              "s2c N", "cuts N", one per line
  *   -L FILE    log: one line per connection that ends or is cut, with the
  *              start of the client's last message (its first 1024 bytes
@@ -36,8 +37,9 @@
  *   -n N       exit once N connections have ended (default: no limit)
  *   -W PID     exit as soon as process PID is gone
  *
- * A round trip is a burst of client-to-server data that follows data
- * from the server (or opens the connection): the client had to wait.
+ * A round trip is a burst of client-to-server data answered by the
+ * server: the first server data after client data counts one (so the
+ * start-up counts, the final Terminate, never answered, does not).
  * SIGUSR1 cuts every open connection; SIGTERM and SIGINT end the proxy.
  * It only ever listens on and connects to 127.0.0.1.  Exit 0 on a normal
  * end (time limit, -n, -W, signal), 2 on a usage or setup error.
@@ -94,6 +96,7 @@ struct conn
 	uint64_t c2s;
 	uint64_t s2c;
 	uint64_t trips;
+	uint64_t bursts;
 	int last_dir; /* 0 none yet, 1 client to server, 2 server to client */
 	bool closing; /* read nothing more: a cut or an end is queued */
 	int64_t cut_total; /* -1: none */
@@ -498,6 +501,7 @@ conn_accept(int lfd)
 	set_nonblocking(sfd);
 	setup_cut(c);
 	n_active++;
+	write_stats();
 }
 
 /* Remember the start of a client message, printable, for the log. */
@@ -570,7 +574,8 @@ allowed(struct conn *c, int dir, size_t len)
 	}
 	if (dir == 2 && c->cut_reply)
 		n = 0;
-	if (dir == 1 && c->cut_trips >= 0 && c->last_dir != 1 && (int64_t) c->trips + 1 >= c->cut_trips)
+	if (dir == 1 && c->cut_trips >= 0 && c->last_dir != 1 &&
+		(int64_t) c->bursts + 1 >= c->cut_trips)
 		n = 0;
 	return n;
 }
@@ -602,6 +607,8 @@ conn_read(struct conn *c, int dir)
 	}
 	n = allowed(c, dir, (size_t) r);
 	if (dir == 1 && c->last_dir != 1 && n > 0)
+		c->bursts++;
+	if (dir == 2 && c->last_dir == 1 && n > 0)
 		c->trips++, tot_trips++;
 	if (n > 0)
 		c->last_dir = dir;
