@@ -757,8 +757,9 @@ fill_poll(struct pollfd *pfd, int lfd, int *owner)
 			ce |= POLLOUT;
 		if (c->to_server.head && c->to_server.head->due_us <= now)
 			se |= POLLOUT;
-		pfd[n].fd = c->cfd, pfd[n].events = ce, owner[n++] = i;
-		pfd[n].fd = c->sfd, pfd[n].events = se, owner[n++] = i;
+		/* a negative fd is skipped: no POLLHUP spin on a closing side */
+		pfd[n].fd = ce ? c->cfd : -1, pfd[n].events = ce, owner[n++] = i;
+		pfd[n].fd = se ? c->sfd : -1, pfd[n].events = se, owner[n++] = i;
 	}
 	return n;
 }
