@@ -108,13 +108,25 @@ classify()
 	local last
 	last=$(sed -n 's/^conn [0-9]* cut .* last "\(.*\)"$/\1/p' "$tmp/run.log" | tail -n 1)
 	if [[ $last == *concurrently* ]]; then
-		notxn_cuts=$((notxn_cuts + 1))
+		notxn_cuts=$((notxn_cuts + 1)) where=notxn
 	elif [[ $last == *COMMIT\;* ]]; then
-		commit_cuts=$((commit_cuts + 1))
+		commit_cuts=$((commit_cuts + 1)) where=commit
 	elif [[ $last =~ (create\ (table|index)|drop\ table)\ net_t ]]; then
-		unit_cuts=$((unit_cuts + 1))
+		unit_cuts=$((unit_cuts + 1)) where=unit
 	else
-		other_cuts=$((other_cuts + 1))
+		other_cuts=$((other_cuts + 1)) where=other
+	fi
+}
+
+# todo_like GOT REGEX NAME WHY: like, but marked TODO: a known runner
+# defect (prove reports it if it starts to pass).
+todo_like()
+{
+	_TAP_N=$((_TAP_N + 1))
+	if [[ $1 =~ $2 ]]; then
+		printf 'ok %d - %s # TODO %s\n' "$_TAP_N" "${3//\#/\\#}" "$4"
+	else
+		printf 'not ok %d - %s # TODO %s\n' "$_TAP_N" "${3//\#/\\#}" "$4"
 	fi
 }
 
@@ -179,6 +191,14 @@ while [ "$cuts" -lt 110 ] && [ "$runs" -lt 500 ]; do
 			like "${ERR%%$'\n'*}" '^migrate: error: .*(lost the connection|could not connect to)' \
 				"$what: and says the connection was lost"
 		fi
+		# Runner defect, reported: a cut in the commit batch says
+		# "recording the unit in the history table: lost the
+		# connection" without naming the unit or saying that it may
+		# have committed (it did when the COMMIT reached the server).
+		[ "$where" = commit ] &&
+			todo_like "$ERR" '[0-9]{4}_(create_net_t|index_net_t)[0-9]{4}' \
+				"$what: the message names the unit whose commit was cut" \
+				"the commit-batch message names no unit and not that its outcome is unknown"
 	else
 		is "$RC" 0 "$what: an uncut run completes"
 		[ "$RC" = 0 ] && phases=$((phases + 1))
