@@ -59,6 +59,16 @@ void		migrate_accept(const char *file, int line, const char *code, const char *r
  */
 #define MIGRATE_ACCEPT(code, relation) migrate_accept(__FILE__, __LINE__, (code), (relation))
 
+/*
+ * A plain-SQL unit (tools/sql_unit) sends each statement with this, so
+ * that its statements are observed like EXEC SQL ones: PQexec on conn,
+ * with the .sql file and line.  Returns PQexec's result (the caller
+ * clears it).
+ */
+PGresult   *migrate_sql_exec(PGconn *conn, const char *file, int line, const char *sql);
+
+#define MIGRATE_SQL_EXEC(conn, file, line, sql) migrate_sql_exec((conn), (file), (line), (sql))
+
 #ifndef MIGRATE_UNIT_SYMBOL
 #error "units are built by the GNUmakefile, which names the unit's symbol"
 #endif

@@ -138,6 +138,37 @@ migrate_stmt_after(bool ok)
 	return ok;
 }
 
+PGresult *
+migrate_sql_exec(PGconn *conn, const char *file, int line, const char *sql)
+{
+	struct sqlca_t *ca = ECPGget_sqlca();
+	PGresult *res;
+	ExecStatusType st;
+	const char *state;
+
+	memset(&current, 0, sizeof(current));
+	current.file = file;
+	current.line = line;
+	current.type = ECPGst_exec_immediate;
+	current.query = sql;
+	safety_stmt_begin(&current);
+	res = PQexec(conn, sql);
+	st = PQresultStatus(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY)
+	{
+		safety_stmt_end(&current, true);
+		return res;
+	}
+	/* the observer reads a failure's SQLSTATE where ecpglib leaves it */
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (ca != NULL && state != NULL && strlen(state) == 5)
+		memcpy(ca->sqlstate, state, 5);
+	if (!safety_stmt_end(&current, false))
+		return res;
+	PQclear(res);
+	return PQmakeEmptyPGresult(conn, PGRES_COMMAND_OK);
+}
+
 const struct stmt_info *
 stmt_hook_current(void)
 {

@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include <libpq-fe.h>
+
 /* What the runner knows about the statement being run. */
 struct stmt_info
 {
@@ -42,6 +44,15 @@ bool migrate_stmt_after(bool ok);
  * live-database hazard code (section 11) on relation for this step.
  */
 void migrate_accept(const char *file, int line, const char *code, const char *relation);
+
+/*
+ * A plain-SQL unit's statement: PQexec(conn, sql) between the same hooks,
+ * at the .sql file's line.  A statement that a no-transaction step's
+ * observation refused (25001 in its savepoint) comes back as an empty
+ * PGRES_COMMAND_OK result, as an EXEC SQL one comes back as a success.
+ * Keep in step with the declaration in pgc/migrate_unit.h.
+ */
+PGresult *migrate_sql_exec(PGconn *conn, const char *file, int line, const char *sql);
 
 /* The statement being run (valid between before and after). */
 const struct stmt_info *stmt_hook_current(void);

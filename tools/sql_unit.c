@@ -33,6 +33,14 @@ struct stmt
 	int line;
 };
 
+/* "-- migrate:accept CODE RELATION": a live-database hazard accepted (SPEC 11). */
+struct accept
+{
+	char code[64];
+	char relation[128];
+	int line;
+};
+
 struct section
 {
 	bool present;
@@ -40,6 +48,8 @@ struct section
 	int line;
 	struct stmt *list;
 	size_t n;
+	struct accept *accepts;
+	size_t naccepts;
 };
 
 struct lowering
@@ -96,6 +106,62 @@ is_marker(const char *line, size_t len, void *arg)
 	return marker_word(line, len) != NULL;
 }
 
+/* Copies the next blank-separated word of [*w, stop) into out; false if none fits. */
+static bool
+next_word(const char **w, const char *stop, char *out, size_t size)
+{
+	size_t n;
+
+	*w += strspn(*w, " \t\r");
+	n = strcspn(*w, " \t\r\n");
+	if (*w + n > stop)
+		n = (size_t) (stop - *w);
+	if (n == 0 || n >= size)
+		return false;
+	memcpy(out, *w, n);
+	out[n] = '\0';
+	*w += n;
+	return true;
+}
+
+/*
+ * "-- migrate:accept CODE RELATION" inside a section: the step accepts
+ * that hazard on that relation (MIGRATE_ACCEPT of a .pgc unit).
+ */
+static void
+take_accept(struct lowering *lw, const char *w, const char *stop, int line)
+{
+	struct section *sec = lw->current;
+	struct accept a = {.line = line};
+	char extra[2];
+
+	if (sec == NULL)
+	{
+		error_at(lw, line, "\"-- migrate:accept\" before \"-- migrate:up\"",
+				 "put it in the section whose statement it accepts");
+		return;
+	}
+	if (!next_word(&w, stop, a.code, sizeof(a.code)) ||
+		!next_word(&w, stop, a.relation, sizeof(a.relation)) || next_word(&w, stop, extra, 1))
+	{
+		error_at(lw, line, "expected \"-- migrate:accept CODE RELATION\"",
+				 "for example \"-- migrate:accept rewrite users\" (docs/live-database.md)");
+		return;
+	}
+	if (a.code[strspn(a.code, "abcdefghijklmnopqrstuvwxyz-")] != '\0' ||
+		a.relation[strspn(a.relation, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+									  "0123456789_.$")] != '\0')
+	{
+		error_at(lw, line, "a hazard code is lower case with dashes, a relation a plain name",
+				 "for example \"-- migrate:accept rewrite public.users\"");
+		return;
+	}
+	sec->accepts = realloc(sec->accepts, sizeof(*sec->accepts) * (sec->naccepts + 1));
+	if (sec->accepts == NULL)
+		abort();
+	sec->accepts[sec->naccepts++] = a;
+}
+
 /* Reads a marker line: its section and options. */
 static void
 take_marker(struct lowering *lw, size_t start, size_t end, int line)
@@ -106,13 +172,20 @@ take_marker(struct lowering *lw, size_t start, size_t end, int line)
 	size_t n;
 
 	n = strcspn(w, " \t\r\n");
+	if (n == 6 && strncmp(w, "accept", 6) == 0)
+	{
+		take_accept(lw, w + 6, stop, line);
+		return;
+	}
 	if (n == 2 && strncmp(w, "up", 2) == 0)
 		sec = &lw->up;
 	else if (n == 4 && strncmp(w, "down", 4) == 0)
 		sec = &lw->down;
 	else
 	{
-		error_at(lw, line, "unknown marker: expected \"-- migrate:up\" or \"-- migrate:down\"",
+		error_at(lw, line,
+				 "unknown marker: expected \"-- migrate:up\", \"-- migrate:down\" or "
+				 "\"-- migrate:accept CODE RELATION\"",
 				 NULL);
 		return;
 	}
@@ -291,6 +364,9 @@ write_step(const struct lowering *lw, FILE *out, const char *name, const struct 
 	size_t i;
 
 	fprintf(out, "static int\n%s(void)\n{\n", name);
+	for (i = 0; i < sec->naccepts; i++)
+		fprintf(out, "#line %d \"%s\"\n\tMIGRATE_ACCEPT(\"%s\", \"%s\");\n", sec->accepts[i].line,
+				lw->path, sec->accepts[i].code, sec->accepts[i].relation);
 	for (i = 0; i < sec->n; i++)
 	{
 		const struct stmt *st = &sec->list[i];
@@ -406,6 +482,8 @@ main(int argc, char **argv)
 		write_unit(&lw, stdout);
 	free(lw.up.list);
 	free(lw.down.list);
+	free(lw.up.accepts);
+	free(lw.down.accepts);
 	free(text);
 	if (lw.errors > 0)
 		return 1;
