@@ -399,7 +399,8 @@ engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
 	{
 		struct db_error de = {0};
 
-		db_error_from_text(&de, "", err);
+		/* schema.pgc keeps only the text: a lost connection still exits 5 */
+		db_error_from_text(&de, PQstatus(e->db->conn) == CONNECTION_BAD ? "08006" : "", err);
 		rc = engine_report_db_failure(e, "describing the schema", &de);
 		db_error_clear(&de);
 		free(err);
@@ -449,6 +450,26 @@ engine_status(struct engine *e, struct history *h, struct plan_status *st)
  * COMMIT leaves the next transaction unopened (*next = OPENED_NOT): the
  * caller opens it again, which retries and reports as usual.
  */
+/*
+ * The connection was lost while a commit batch was out: the server may
+ * or may not have committed it, and only the database can say which.
+ * Returns 5.
+ */
+static int
+report_commit_lost(struct engine *e, const char *what, const struct db_error *err)
+{
+	struct db_error why = {"", err->message, err->detail,
+						   "whether the server committed it is unknown; the unit and its history "
+						   "row commit together, never one without the other: run \"migrate "
+						   "status\" to see whether it is applied"};
+	char msg[512];
+
+	memcpy(why.sqlstate, err->sqlstate, sizeof(why.sqlstate));
+	snprintf(msg, sizeof(msg), "%s: lost the connection to %s", what, e->db->description);
+	report_error(5, msg, &why, NULL, NULL, 0);
+	return 5;
+}
+
 static int
 commit_batch(struct engine *e, struct buf *sql, const char *what, bool *txn_ended, bool open_next,
 			 long long version, enum opened *next)
@@ -478,6 +499,8 @@ commit_batch(struct engine *e, struct buf *sql, const char *what, bool *txn_ende
 		}
 		else if (txn_ended != NULL && engine_txn_ended(&err))
 			*txn_ended = true;
+		else if (db_error_is_connection(&err) && interrupt_pending() == 0)
+			rc = report_commit_lost(e, what, &err);
 		else
 			rc = engine_report_db_failure(e, what, &err);
 	}

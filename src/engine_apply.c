@@ -201,6 +201,16 @@ maybe_fingerprint(struct engine *e, bool last, char hex[65])
 	return engine_fingerprint(e, hex, NULL);
 }
 
+/* "committing unit 0005_name (up step) with its history row", for messages. */
+static void
+unit_label_what(char *out, size_t size, const struct unit *u, enum direction d)
+{
+	char vt[UNITNAME_VERSION_TEXT_SIZE];
+
+	snprintf(out, size, "committing unit %s_%s (%s step) with its history row",
+			 unitname_version_text(u->file, u->version, vt), u->name, dir_name(d));
+}
+
 /*
  * Writes the unit's history change and commits, in one round trip; with a
  * next unit, the same round trip opens its transaction (*next says how).
@@ -210,6 +220,7 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d, long durat
 			const struct unit *next_unit, enum opened *next)
 {
 	char hex[65];
+	char what[320];
 	struct buf sql;
 	bool ended = false;
 	int rc;
@@ -221,6 +232,7 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d, long durat
 		engine_rollback(e->db);
 		return rc;
 	}
+	unit_label_what(what, sizeof(what), u, d);
 	buf_init(&sql);
 	/*
 	 * Only the run's last commit waits for the disk: it flushes the WAL of
@@ -238,10 +250,9 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d, long durat
 	if (last)
 		history_sql_store_hash(&sql, e->db, &e->ht, hex);
 	if (next_unit != NULL)
-		rc = engine_commit_and_open(e, &sql, "recording the unit in the history table", &ended,
-									next_unit->version, next);
+		rc = engine_commit_and_open(e, &sql, what, &ended, next_unit->version, next);
 	else
-		rc = engine_commit_batch(e, &sql, "recording the unit in the history table", &ended);
+		rc = engine_commit_batch(e, &sql, what, &ended);
 	buf_free(&sql);
 	if (ended)
 		return report_txn_ended(u, d, false);

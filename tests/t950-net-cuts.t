@@ -118,26 +118,6 @@ classify()
 	fi
 }
 
-# todo_like GOT REGEX NAME WHY: like, but marked TODO: a known runner
-# defect (prove reports it if it starts to pass).
-todo_like()
-{
-	_TAP_N=$((_TAP_N + 1))
-	if [[ $1 =~ $2 ]]; then
-		printf 'ok %d - %s # TODO %s\n' "$_TAP_N" "${3//\#/\\#}" "$4"
-	else
-		printf 'not ok %d - %s # TODO %s\n' "$_TAP_N" "${3//\#/\\#}" "$4"
-	fi
-}
-
-# todo NAME WHY: a failing test marked TODO (prove counts it, but not as
-# a failure), for a runner defect this test found and reported.
-todo()
-{
-	_TAP_N=$((_TAP_N + 1))
-	printf 'not ok %d - %s # TODO %s\n' "$_TAP_N" "${1//\#/\\#}" "$2"
-}
-
 # Wait until no session of an interrupted runner is left (its backend
 # notices the cut when it next reads or writes).
 settle()
@@ -151,7 +131,7 @@ command_checks_all 0 'up: 24 applied' '^$' "an uncut up applies the 24 units" --
 command_checks_all 0 'down: 0 applied, 24 rolled back' '^$' "an uncut down --all rolls them back" -- \
 	"$bin" -d "$direct" down --all
 
-cuts=0 runs=0 phases=0 refusals=0 fingerprint_todo=0
+cuts=0 runs=0 phases=0 refusals=0 commit_named=0
 notxn_cuts=0 commit_cuts=0 unit_cuts=0 other_cuts=0
 phase=up state12=none
 while [ "$cuts" -lt 110 ] && [ "$runs" -lt 500 ]; do
@@ -177,28 +157,18 @@ while [ "$cuts" -lt 110 ] && [ "$runs" -lt 500 ]; do
 	elif [ "$cut" = 1 ]; then
 		cuts=$((cuts + 1))
 		classify
-		if [ "$RC" = 1 ] && [[ $ERR == *"describing the schema failed"* ]]; then
-			# Runner defect, reported (issue 13 item 7): a connection
-			# lost during the fingerprint query exits 1 with
-			# "describing the schema failed" instead of 5.
-			why="a cut in the fingerprint query exits 1 (engine_fingerprint loses the SQLSTATE)"
-			todo "$what: the cut run exits 5" "$why"
-			todo "$what: and says the connection was lost" "$why"
-			fingerprint_todo=$((fingerprint_todo + 1))
-		else
-			is "$RC" 5 "$what: the cut run exits 5" ||
-				diag "stderr: $ERR" "proxy: $(cut -c1-300 "$tmp/run.log")"
-			like "${ERR%%$'\n'*}" '^migrate: error: .*(lost the connection|could not connect to)' \
-				"$what: and says the connection was lost"
+		is "$RC" 5 "$what: the cut run exits 5" ||
+			diag "stderr: $ERR" "proxy: $(cut -c1-300 "$tmp/run.log")"
+		like "${ERR%%$'\n'*}" '^migrate: error: .*(lost the connection|could not connect to)' \
+			"$what: and says the connection was lost"
+		# A cut commit batch names its unit and says the outcome is unknown.
+		if [ "$where" = commit ] && [[ $ERR == *"with its history row: lost the connection"* ]]; then
+			like "$ERR" 'committing unit [0-9]{4}_(create_net_t|index_net_t)[0-9]{4} \((up|down) step\)' \
+				"$what: the message names the unit whose commit was cut"
+			like "$ERR" 'whether the server committed it is unknown.*migrate status' \
+				"$what: and says that only status can tell whether it committed"
+			commit_named=$((commit_named + 1))
 		fi
-		# Runner defect, reported: a cut in the commit batch says
-		# "recording the unit in the history table: lost the
-		# connection" without naming the unit or saying that it may
-		# have committed (it did when the COMMIT reached the server).
-		[ "$where" = commit ] &&
-			todo_like "$ERR" '[0-9]{4}_(create_net_t|index_net_t)[0-9]{4}' \
-				"$what: the message names the unit whose commit was cut" \
-				"the commit-batch message names no unit and not that its outcome is unknown"
 	else
 		is "$RC" 0 "$what: an uncut run completes"
 		[ "$RC" = 0 ] && phases=$((phases + 1))
@@ -214,10 +184,11 @@ done
 
 note "cuts: $unit_cuts in units' statements, $commit_cuts in commit batches," \
 	"$notxn_cuts in the no-transaction unit, $other_cuts elsewhere; $refusals exit-6 refusals;" \
-	"$phases completed runs; $runs runs; $fingerprint_todo cuts in the fingerprint exited 1 (TODO)"
+	"$phases completed runs; $runs runs"
 ok "at least 100 cuts were made ($cuts)" test "$cuts" -ge 100
 ok "at least 10 cut a unit's statements ($unit_cuts)" test "$unit_cuts" -ge 10
 ok "at least 10 cut a commit batch ($commit_cuts)" test "$commit_cuts" -ge 10
+ok "a cut commit batch was reported with its unit ($commit_named times)" test "$commit_named" -ge 1
 ok "at least 2 cut the no-transaction unit ($notxn_cuts)" test "$notxn_cuts" -ge 2
 ok "every cut in the no-transaction unit was refused by the next run, then repaired ($refusals)" \
 	test "$refusals" -ge 1
