@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "engine_internal.h"
+#include "interrupt.h"
 #include "plan.h"
 #include "report.h"
 #include "vertext.h"
@@ -208,7 +209,8 @@ run_step(struct engine *e, const struct unit *u, bool up, struct step_failure *f
 /*
  * After a failed step: when the step ended verify's transaction (a COMMIT,
  * which the guard turned into an error and a rollback), verify cannot go
- * on.  Returns 0 while the transaction is open, else 1 after reporting.
+ * on.  Returns 0 while the transaction is open, else 1 after reporting
+ * (130 or 143 when a signal cancelled the step).
  */
 static int
 check_transaction(struct engine *e, const struct unit *u, const struct step_failure *f)
@@ -217,6 +219,9 @@ check_transaction(struct engine *e, const struct unit *u, const struct step_fail
 	char vt[VERTEXT_SIZE];
 	char msg[512];
 
+	/* a SIGINT or SIGTERM cancelled the step: stop, as apply does */
+	if (interrupt_pending() != 0)
+		return engine_check_interrupt(e);
 	if (db_in_transaction(e->db))
 		return 0;
 	snprintf(label, sizeof(label), "%s_%s", vertext(u->version, vt), u->name);
@@ -296,7 +301,7 @@ static int
 round_trip(struct engine *e, const struct unit *u, struct verify_result *r, struct buf *why,
 		   struct buf *diff)
 {
-	bool reversible = !(u->def->flags & MIGRATE_IRREVERSIBLE) && u->def->down != NULL;
+	bool reversible = unit_def_reversible(u->def);
 	struct step_failure f;
 	struct buf before;
 	char hex[65];
@@ -345,7 +350,7 @@ verify_unit(struct engine *e, const struct unit *u, verify_report_fn report, voi
 	buf_init(&why);
 	buf_init(&diff);
 	/* a no-transaction step cannot run in verify's transaction */
-	if (!(u->def->flags & MIGRATE_NO_TRANSACTION))
+	if (unit_def_transactional(u->def))
 		rc = round_trip(e, u, &r, &why, &diff);
 	else
 		safety_observe_no_transaction(e->db, u, true);

@@ -153,4 +153,23 @@ is "$(migrate_locks "$db")" 0 "no session of the runner holds a lock"
 is "$(psql_val "$db" "SELECT coalesce(max(version), 0) FROM schema_migrations")" 3 "the unit is not recorded"
 is "$(psql_val "$db" "SELECT to_regclass('sig_four_marker') IS NULL")" t "nothing of it remains"
 
+# ----------------------------------------------------- during verify
+db=$(fresh_db signal_verify) || BAIL_OUT "cannot create a database"
+url=$(db_url "$db")
+"$bin" -d "$url" up --to 1 >/dev/null 2>&1
+psql_val postgres "ALTER DATABASE \"$db\" SET migrate_test.delay = '60'" >/dev/null
+"$bin" -d "$url" verify >out.txt 2>err.txt </dev/null &
+pid=$!
+ok "verify: the runner is inside the slow unit's round trip" wait_sleeping "$db"
+pids=$(runner_backend "$db")
+kill -TERM "$pid"
+wait "$pid"
+RC=$?
+is "$(locks_of "$db" "${pids#* }")" 0 "verify: right after the runner exits its backend holds no lock"
+is "$RC" 143 "verify: SIGTERM exits 143, not a verdict"
+like "$(<err.txt)" "interrupted \\(SIGTERM\\)" "verify: the message says it was interrupted"
+unlike "$(<out.txt)" "0002 .*(failed|broken)" "verify: no verdict is made up for the cancelled unit"
+is "$(psql_val "$db" "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")" 1 \
+	"verify: the history is as before"
+
 done_testing
