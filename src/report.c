@@ -173,34 +173,41 @@ print_json_message(const char *event, const char *msg)
 	print_json_line(&b);
 }
 
+/* A notice or a warning: a JSON event, or a line on stderr unless quiet. */
+static void
+report_message(bool warning, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (rep.json)
+		print_json_message(warning ? "warning" : "notice", msg);
+	else if (rep.quiet)
+		return;
+	else if (warning)
+		log_warning("%s", msg);
+	else
+		log_info("%s", msg);
+}
+
 void
 report_notice(const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	report_message(false, fmt, ap);
 	va_end(ap);
-	if (rep.json)
-		print_json_message("notice", msg);
-	else if (!rep.quiet)
-		log_info("%s", msg);
 }
 
 void
 report_warning(const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	report_message(true, fmt, ap);
 	va_end(ap);
-	if (rep.json)
-		print_json_message("warning", msg);
-	else if (!rep.quiet)
-		log_warning("%s", msg);
 }
 
 /*
