@@ -1,5 +1,7 @@
 -- 0002 functions: what arrives at the server is what this file says (t702).
 -- migrate:up
+-- The trigger and the rows below share one unit on purpose (a test table):
+-- migrate:accept held-across items
 CREATE FUNCTION items_touch() RETURNS trigger LANGUAGE plpgsql AS $fn$
 -- FN START: a comment on the body's first line
 DECLARE
@@ -39,6 +41,7 @@ SELECT setval(pg_get_serial_sequence('items', 'id'), 41);
 SELECT 1 WHERE false;
 
 -- migrate:down
+-- migrate:accept held-across items
 DROP FUNCTION items_count();
 DROP FUNCTION add_one(integer);
 DROP TRIGGER items_touch ON items;
