@@ -50,8 +50,9 @@ adopt_source_table(const char *format)
 
 /*
  * Each source row as (version text, what it says): "applied", "upto"
- * (every version up to it is applied: golang-migrate keeps only the
- * current version, a Flyway baseline covers what is below it), "dirty",
+ * (golang-migrate keeps only the current version: it and every version
+ * below it are applied), "covers" (a Flyway baseline: every version up
+ * to it is applied, whether or not it is a migration's own), "dirty",
  * "failed", or "gone" (rolled back, undone, or not a migration).
  */
 static void
@@ -73,7 +74,7 @@ source_sql(struct buf *sql, const char *format, const char *t)
 		buf_printf(sql,
 				   "SELECT coalesce(version, script), CASE WHEN NOT success THEN 'failed' "
 				   "WHEN version IS NULL OR type = 'SCHEMA' THEN 'gone' "
-				   "WHEN type = 'BASELINE' THEN 'upto' "
+				   "WHEN type = 'BASELINE' THEN 'covers' "
 				   "WHEN type LIKE 'UNDO%%' OR type = 'DELETE' THEN 'gone' ELSE 'applied' END "
 				   "FROM (SELECT DISTINCT ON (coalesce(version, script)) version, script, type, "
 				   "success FROM %s ORDER BY coalesce(version, script), installed_rank DESC) s "
@@ -100,18 +101,35 @@ refuse(struct adopt *a, const char *hint, const char *fmt, ...)
 		a->hint = hint;
 }
 
-/* The unit the source's version text names, or -1. */
-static long
-unit_for(const struct adopt *a, const char *text)
+/*
+ * The version the source's text names, in *v: digits (diesel's dashes,
+ * which its directory names carry, are skipped).  Returns -1 when the
+ * text is no such number.
+ */
+static int
+parse_version(const char *text, long long *v)
 {
-	size_t digits = strlen(text);
-	long long v = 0;
+	size_t digits = 0;
+	const char *p;
+
+	*v = 0;
+	for (p = text; *p; p++)
+	{
+		if (*p == '-' && p != text)
+			continue;
+		if (*p < '0' || *p > '9' || ++digits > UNITNAME_MAX_DIGITS)
+			return -1;
+		*v = *v * 10 + (*p - '0');
+	}
+	return digits > 0 ? 0 : -1;
+}
+
+/* The unit whose source version is v, or -1. */
+static long
+unit_for(const struct adopt *a, long long v)
+{
 	size_t i;
 
-	if (digits == 0 || digits > UNITNAME_MAX_DIGITS || strspn(text, "0123456789") != digits)
-		return -1;
-	for (i = 0; i < digits; i++)
-		v = v * 10 + (text[i] - '0');
 	for (i = 0; i < a->set->n; i++)
 		if (a->set->units[i].source_value == v)
 			return (long) i;
@@ -126,13 +144,13 @@ static const char missing_hint[] =
 static void
 read_rows(struct adopt *a, const PGresult *res)
 {
-	const char *format = a->set->format;
 	int i;
 
 	for (i = 0; i < PQntuples(res); i++)
 	{
 		const char *v = PQgetvalue(res, i, 0);
 		const char *what = PQgetvalue(res, i, 1);
+		long long value;
 		long u;
 		size_t j;
 
@@ -155,7 +173,15 @@ read_rows(struct adopt *a, const PGresult *res)
 				   "%s records a failed migration: %s", a->src_plain, v);
 			continue;
 		}
-		u = unit_for(a, v);
+		if (parse_version(v, &value) == 0 && strcmp(what, "covers") == 0)
+		{
+			/* a Flyway baseline need not be a migration's own version */
+			for (j = 0; j < a->set->n; j++)
+				if (a->set->units[j].source_value <= value)
+					a->applied[j] = true;
+			continue;
+		}
+		u = parse_version(v, &value) == 0 ? unit_for(a, value) : -1;
 		if (u < 0)
 		{
 			refuse(a, missing_hint, "%s records version %s as applied, and no imported unit has it",
@@ -165,10 +191,9 @@ read_rows(struct adopt *a, const PGresult *res)
 		a->applied[u] = true;
 		if (strcmp(what, "upto") == 0)
 			for (j = 0; j < a->set->n; j++)
-				if (a->set->units[j].source_value <= a->set->units[u].source_value)
+				if (a->set->units[j].source_value <= value)
 					a->applied[j] = true;
 	}
-	(void) format;
 }
 
 static int

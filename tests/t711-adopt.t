@@ -146,4 +146,14 @@ for format in golang-migrate dbmate goose flyway diesel; do
 	is "$(psql_val "$db" "SELECT city FROM user_cities")" "Oslo" "$format: the last unit ran"
 done
 
+# a Flyway baseline need not be a migration's own version: it covers all below
+db=$(fresh_db) || BAIL_OUT "cannot create a database"
+psql_val "$db" "$(history_sql flyway | sed -n '1,/CREATE INDEX/p')
+	INSERT INTO flyway_schema_history VALUES (1, '5', '<< Flyway Baseline >>', 'BASELINE',
+		'<< Flyway Baseline >>', NULL, 'me', now(), 0, true)" >/dev/null
+printf 'migrations_dir: units-fw5\n' >migrate.yaml
+command_checks_all 0 "adopt: 4 versions of flyway's history recorded as baseline" '' \
+	"flyway: a baseline at version 5 (no migration of its own) covers 1 to 4" \
+	-- "$MIGRATE_BIN" -d "$(db_url "$db")" import --from flyway "$MIGRATE_ROOT/tests/import/flyway" --adopt
+
 done_testing
