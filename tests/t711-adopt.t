@@ -156,4 +156,14 @@ command_checks_all 0 "adopt: 4 versions of flyway's history recorded as baseline
 	"flyway: a baseline at version 5 (no migration of its own) covers 1 to 4" \
 	-- "$MIGRATE_BIN" -d "$(db_url "$db")" import --from flyway "$MIGRATE_ROOT/tests/import/flyway" --adopt
 
+# --json: one JSON object a line, the baseline rows as unit events, the count in the summary
+db=$(fresh_db) || BAIL_OUT "cannot create a database"
+psql_val "$db" "$(history_sql dbmate)" >/dev/null
+printf 'migrations_dir: units-json\n' >migrate.yaml
+run_cmd "$MIGRATE_BIN" -d "$(db_url "$db")" --json import --from dbmate "$MIGRATE_ROOT/tests/import/dbmate" --adopt
+is "$RC" 0 "--json: adopt succeeds"
+ok "--json: every line of stdout is JSON" jq -e . <<<"$OUT"
+is "$(jq -r 'select(.event == "summary") | .baselined' <<<"$OUT")" 3 "--json: the summary counts 3 baseline rows"
+is "$(jq -r 'select(.event == "created") | .path' <<<"$OUT" | wc -l)" 4 "--json: and lists the 4 files created"
+
 done_testing
