@@ -71,6 +71,13 @@ void history_sql_create(struct buf *sql, const struct history_table *ht);
  */
 void history_sql_select_all(struct buf *sql, const struct history_table *ht);
 
+/*
+ * SELECT of the names of the table's columns, in order, separated by
+ * spaces (one row; NULL when the table does not exist): see
+ * history_shape_tool.
+ */
+void history_sql_columns(struct buf *sql, const char *regclass_literal);
+
 /* SELECT that returns one row when version has a row, none otherwise. */
 void history_sql_exists(struct buf *sql, const struct history_table *ht, long long version);
 

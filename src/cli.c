@@ -52,9 +52,11 @@ static const struct command commands[] = {
 	 "                             (default: the numbering the units there use;\n"
 	 "                             timestamps in an empty directory)\n"
 	 "      --sql                  write a plain-SQL unit, NAME.sql\n"},
-	{"import", cmd_import, CMD_NEEDS_CONFIG, "import --from FORMAT DIR",
+	{"import", cmd_import, CMD_NEEDS_CONFIG, "import --from FORMAT DIR [--adopt]",
 	 "write another tool's migrations in DIR as .sql units in migrations/",
-	 "      --from FORMAT          golang-migrate, dbmate, goose, flyway or diesel\n"},
+	 "      --from FORMAT          golang-migrate, dbmate, goose, flyway or diesel\n"
+	 "      --adopt                also take over the tool's history in the database:\n"
+	 "                             its applied versions become baseline rows\n"},
 	{"baseline", cmd_baseline, CMD_NEEDS_CONFIG | CMD_CHANGES, "baseline V",
 	 "record every unit up to V as baseline without running it", ""},
 	{"verify", cmd_verify, CMD_NEEDS_CONFIG, "verify [--all] [--no-safety]",

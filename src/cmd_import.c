@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adopt.h"
 #include "cli.h"
+#include "engine.h"
 #include "import.h"
+#include "report.h"
 
 static const struct
 {
@@ -19,12 +22,37 @@ static const struct
 	{"diesel", import_diesel_read},
 };
 
+/* import_plan, then adopt_run, which writes the files with the history. */
+static int
+adopt(struct cli *cli, struct import_set *set)
+{
+	struct engine e;
+	int recorded = 0;
+	char extra[64];
+	int rc = import_plan(set, cli->cfg.migrations_dir);
+
+	if (rc != 0)
+		return rc;
+	rc = engine_open(&e, &cli->cfg);
+	if (rc == 0)
+		rc = adopt_run(&e, set, cli->cfg.migrations_dir, cli->json, &recorded);
+	if (rc == 0 && !cli->json && !cli->quiet)
+		printf("adopt: %d version%s of %s's history recorded as baseline, none run\n", recorded,
+			   recorded == 1 ? "" : "s", set->format);
+	engine_close(&e);
+	snprintf(extra, sizeof(extra), "\"baselined\":%d", recorded);
+	report_summary_add(extra);
+	return rc;
+}
+
 int
 cmd_import(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {{"from", required_argument, NULL, 'f'},
+											 {"adopt", no_argument, NULL, 'a'},
 											 {NULL, 0, NULL, 0}};
 	const char *from = NULL;
+	bool adopting = false;
 	struct import_set set = {0};
 	size_t i;
 	int c;
@@ -36,12 +64,14 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	{
 		if (c == 'f')
 			from = optarg;
+		else if (c == 'a')
+			adopting = true;
 		else
 			return cli_usage_error("unknown option or missing value \"%s\" for import",
 								   argv[optind - 1]);
 	}
 	if (from == NULL || optind != argc - 1)
-		return cli_usage_error("import takes --from FORMAT and one DIR");
+		return cli_usage_error("import takes --from FORMAT and one DIR (and --adopt)");
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (strcmp(formats[i].name, from) == 0)
 			break;
@@ -52,7 +82,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	/* after a refusal, the checks still run to report every problem at once;
 	 * import_write writes nothing once anything was refused */
 	(void) formats[i].read(argv[optind], &set);
-	rc = import_write(&set, cli->cfg.migrations_dir, cli->json);
+	rc = adopting ? adopt(cli, &set) : import_write(&set, cli->cfg.migrations_dir, cli->json);
 	import_set_free(&set);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "history_shape.h"
 #include "interrupt.h"
 #include "log.h"
 #include "protect.h"
@@ -249,6 +250,61 @@ engine_report_db_failure(struct engine *e, const char *what, const struct db_err
 	return code;
 }
 
+int
+engine_refuse_foreign(struct engine *e)
+{
+	struct buf sql;
+	struct db_error err = {0};
+	PGresult *res[1];
+	int n = 0;
+	const char *tool = NULL;
+	char *columns = NULL;
+	int rc = -1;
+
+	buf_init(&sql);
+	history_sql_columns(&sql, e->ht.regclass_literal);
+	if (db_batch(e->db, sql.data, res, 1, &n, &err) == 0 && PQntuples(res[0]) == 1 &&
+		!PQgetisnull(res[0], 0, 0))
+	{
+		columns = xstrdup(PQgetvalue(res[0], 0, 0));
+		tool = history_shape_tool(columns);
+	}
+	if (n == 1)
+		PQclear(res[0]);
+	db_error_clear(&err);
+	buf_free(&sql);
+	if (tool != NULL)
+	{
+		bool known = strcmp(tool, "another tool") != 0;
+		struct buf msg;
+		struct buf hint;
+		struct db_error why = {"",
+							   "this runner's own history table has the columns version, name, "
+							   "checksum, state, ...; it never reads or changes another tool's",
+							   NULL, NULL};
+
+		buf_init(&msg);
+		buf_init(&hint);
+		buf_printf(&msg, "the history table %s is not this runner's: its columns (%s) are %s%s",
+				   e->ht.plain, columns, tool, known ? "'s" : "");
+		if (known)
+			buf_printf(&hint,
+					   "\"migrate import --from %s DIR --adopt\" takes its history over and "
+					   "moves it aside to %s_%s; or set history_table in migrate.yaml to "
+					   "another name",
+					   tool, e->ht.plain, history_shape_suffix(tool));
+		else
+			buf_printf(&hint, "set history_table in migrate.yaml to another name");
+		why.hint = hint.data;
+		report_error(6, msg.data, &why, NULL, NULL, 0);
+		buf_free(&msg);
+		buf_free(&hint);
+		rc = 6;
+	}
+	free(columns);
+	return rc;
+}
+
 /* Refuses to write to a standby (SPEC section 5); returns 5. */
 static int
 refuse_standby(struct engine *e)
@@ -332,6 +388,12 @@ open_locked(struct engine *e, bool all, long long version, PGresult **last)
 		}
 		clear_results(res, n);
 		engine_rollback(e->db);
+		/* a table of another tool's shape under the history table's name */
+		if (all && strcmp(err.sqlstate, "42703") == 0 && (rc = engine_refuse_foreign(e)) > 0)
+		{
+			db_error_clear(&err);
+			return rc;
+		}
 		if (strcmp(err.sqlstate, "55P03") == 0 && attempt < e->cfg->lock_retries)
 		{
 			log_debug("lock not granted within lock_timeout, retrying (%d)", attempt + 1);
@@ -426,6 +488,11 @@ engine_status(struct engine *e, struct history *h, struct plan_status *st)
 	history_sql_select_all(&sql, &e->ht);
 	rc = db_batch(e->db, sql.data, res, 1, &n, &err);
 	buf_free(&sql);
+	if (rc != 0 && strcmp(err.sqlstate, "42703") == 0 && (rc = engine_refuse_foreign(e)) > 0)
+	{
+		db_error_clear(&err);
+		return rc;
+	}
 	if (rc != 0 && strcmp(err.sqlstate, "42P01") != 0)
 	{
 		rc = engine_report_db_failure(e, "reading the history table", &err);

@@ -37,6 +37,13 @@ void engine_rollback(struct db *db);
  * interruption and returns its exit code (130, 143).
  */
 int engine_check_interrupt(struct engine *e);
+/*
+ * After the history table's statements failed with 42703 (no such
+ * column): when the table under the history table's name has another
+ * tool's shape, reports it (naming the tool, history_shape.h) and returns
+ * 6; otherwise returns -1 and reports nothing.  Outside a transaction.
+ */
+int engine_refuse_foreign(struct engine *e);
 int engine_report_db_failure(struct engine *e, const char *what, const struct db_error *err);
 
 /*

@@ -99,6 +99,7 @@ import_add(struct import_set *set, const char *file, const char *version, const 
 	buf_init(&u->notes);
 	u->version = xstrdup(version);
 	u->value = value;
+	u->source_value = value;
 	u->source_name = xmalloc(name_len + 1);
 	memcpy(u->source_name, name, name_len);
 	u->source_name[name_len] = '\0';
@@ -151,6 +152,8 @@ import_set_free(struct import_set *set)
 		text_free(&u->up);
 		text_free(&u->down);
 		buf_free(&u->notes);
+		free(u->path);
+		buf_free(&u->text);
 	}
 	free(set->units);
 	set->units = NULL;
@@ -463,14 +466,9 @@ write_file(const char *path, const struct buf *text)
 }
 
 int
-import_write(struct import_set *set, const char *dir, bool json)
+import_plan(struct import_set *set, const char *dir)
 {
-	struct buf *texts = xcalloc(set->n ? set->n : 1, sizeof(*texts));
-	char **paths = xcalloc(set->n ? set->n : 1, sizeof(*paths));
-	int *skip = xcalloc(set->n ? set->n : 1, sizeof(*skip));
 	size_t i;
-	int written = 0;
-	int rc = 0;
 
 	check_versions(set);
 	for (i = 0; i < set->n; i++)
@@ -481,59 +479,90 @@ import_write(struct import_set *set, const char *dir, bool json)
 		check_text(set, u, &u->up);
 		if (u->down.sql != NULL)
 			check_text(set, u, &u->down);
-		buf_init(&texts[i]);
-		render(set, u, &texts[i]);
+		buf_init(&u->text);
+		render(set, u, &u->text);
 		buf_init(&p);
 		buf_printf(&p, "%s/%s_%s.sql", dir, u->version, u->name);
-		paths[i] = buf_detach(&p);
+		u->path = buf_detach(&p);
 		buf_free(&p);
-		skip[i] = existing(set, dir, u, paths[i], &texts[i]);
+		u->skip = existing(set, dir, u, u->path, &u->text);
 	}
 	if (set->errors > 0)
 	{
 		log_hint("nothing was written");
-		rc = 2;
+		return 2;
 	}
-	else if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+	return 0;
+}
+
+void
+import_unwrite(struct import_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->units[i].created)
+		{
+			unlink(set->units[i].path);
+			set->units[i].created = false;
+		}
+}
+
+int
+import_emit(struct import_set *set, const char *dir, bool json)
+{
+	size_t i;
+	int written = 0;
+
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 	{
 		log_error("could not create directory \"%s\": %s", dir, strerror(errno));
-		rc = 2;
+		return 2;
 	}
-	for (i = 0; rc == 0 && i < set->n; i++)
+	for (i = 0; i < set->n; i++)
+	{
+		struct import_unit *u = &set->units[i];
+
+		if (u->skip == 1)
+			continue;
+		if (write_file(u->path, &u->text) != 0)
+		{
+			import_unwrite(set);
+			log_hint("nothing was written");
+			return 2;
+		}
+		u->created = true;
+		written++;
+	}
+	for (i = 0; i < set->n; i++)
 	{
 		struct buf b;
 
-		if (skip[i] == 1)
+		if (!set->units[i].created)
 			continue;
-		if (write_file(paths[i], &texts[i]) != 0)
-		{
-			rc = 2;
-			break;
-		}
-		written++;
 		buf_init(&b);
 		if (json)
 		{
 			buf_append(&b, "{");
 			json_member_string(&b, "event", "created");
-			json_member_string(&b, "path", paths[i]);
+			json_member_string(&b, "path", set->units[i].path);
 			buf_append(&b, "}\n");
 		}
 		else
-			buf_printf(&b, "%s\n", paths[i]);
+			buf_printf(&b, "%s\n", set->units[i].path);
 		fputs(b.data, stdout);
 		buf_free(&b);
 	}
-	if (rc == 0 && !json)
+	if (!json)
 		printf("import: %d written, %d unchanged, from %zu %s migrations\n", written,
 			   (int) set->n - written, set->n, set->format);
-	for (i = 0; i < set->n; i++)
-	{
-		buf_free(&texts[i]);
-		free(paths[i]);
-	}
-	free(texts);
-	free(paths);
-	free(skip);
-	return rc;
+	return 0;
+}
+
+int
+import_write(struct import_set *set, const char *dir, bool json)
+{
+	int rc = import_plan(set, dir);
+
+	return rc != 0 ? rc : import_emit(set, dir, json);
 }

@@ -25,12 +25,18 @@ struct import_unit
 {
 	char *version; /* as the source writes it (digits) */
 	long long value;
+	long long source_value; /* as the source numbers it (value may map 0 to 1) */
 	char *name; /* mapped to [a-z0-9_]+ */
 	char *source_name; /* the name as the source writes it */
 	struct import_text up;
 	struct import_text down; /* sql NULL: irreversible */
 	bool no_transaction;
 	struct buf notes; /* "-- " lines for the unit's first comment */
+	/* set by import_plan: */
+	char *path; /* the unit file to write (owned) */
+	struct buf text; /* its contents */
+	int skip; /* 1: already there and identical */
+	bool created; /* import_emit wrote it */
 };
 
 struct import_set
@@ -66,11 +72,25 @@ void import_refuse(struct import_set *set, const char *file, int line, const cha
 	__attribute__((format(printf, 4, 5)));
 
 /*
- * Checks every unit (versions, statements, transaction control), renders
- * them and writes them to dir: nothing is written unless everything can
- * be; a unit file already there is left alone when identical and refused
- * otherwise.  Prints each written path.  Returns 0, or 2 after refusals.
+ * Checks every unit (versions, statements, transaction control) and
+ * renders each into its path and text, writing nothing; a unit file
+ * already there is marked to skip when identical and refused otherwise.
+ * Returns 0, or 2 after refusals (printed, with a hint that nothing was
+ * written).
  */
+int import_plan(struct import_set *set, const char *dir);
+
+/*
+ * Writes the planned units to dir (created when missing), printing each
+ * path and a summary line.  Returns 0, or 2 after removing what it wrote
+ * when one write failed.
+ */
+int import_emit(struct import_set *set, const char *dir, bool json);
+
+/* Removes the unit files import_emit created (after a later failure). */
+void import_unwrite(struct import_set *set);
+
+/* import_plan, then import_emit when the plan holds.  Returns 0 or 2. */
 int import_write(struct import_set *set, const char *dir, bool json);
 
 /* Frees everything set owns. */
