@@ -53,6 +53,15 @@ void		migrate_accept(const char *file, int line, const char *code, const char *r
 	(migrate_stmt_before(__FILE__, __VA_ARGS__), migrate_stmt_after(ECPGdo(__VA_ARGS__)))
 
 /*
+ * A plain-SQL unit (tools/sql_unit) sends each statement through
+ * MIGRATE_SQL_EXEC: the same wrapper, so that its statements are observed
+ * at the .sql file's lines too.
+ */
+PGresult   *migrate_sql_exec(PGconn *conn, const char *file, int line, const char *sql);
+
+#define MIGRATE_SQL_EXEC(conn, file, line, sql) migrate_sql_exec((conn), (file), (line), (sql))
+
+/*
  * MIGRATE_ACCEPT("rewrite", "users"); in a step accepts that live-database
  * hazard on that relation for the step (SPEC 2.1): it is still reported,
  * marked accepted, and does not make verify or up --dry-run exit 8.

@@ -138,6 +138,50 @@ migrate_stmt_after(bool ok)
 	return ok;
 }
 
+/* The result's SQLSTATE as the runner's observation reads it (sqlca). */
+static void
+set_sqlstate(const char *state)
+{
+	struct sqlca_t *ca = ECPGget_sqlca();
+
+	if (ca != NULL && state != NULL && strlen(state) == 5)
+		memcpy(ca->sqlstate, state, 5);
+}
+
+PGresult *
+migrate_sql_exec(PGconn *conn, const char *file, int line, const char *sql)
+{
+	PGresult *res;
+	ExecStatusType st;
+	struct sqlca_t *ca = ECPGget_sqlca();
+	char saved[5] = "00000";
+	bool ok;
+
+	memset(&current, 0, sizeof(current));
+	current.file = file;
+	current.line = line;
+	current.type = ECPGst_exec_immediate;
+	current.query = sql;
+	safety_stmt_begin(&current);
+	res = PQexec(conn, sql);
+	st = PQresultStatus(res);
+	ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
+	if (!ok && ca != NULL)
+	{
+		memcpy(saved, ca->sqlstate, 5);
+		set_sqlstate(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+	}
+	if (safety_stmt_end(&current, ok) && !ok)
+	{
+		/* skipped as refusing a transaction block: the unit goes on */
+		PQclear(res);
+		return PQmakeEmptyPGresult(conn, PGRES_COMMAND_OK);
+	}
+	if (!ok && ca != NULL)
+		memcpy(ca->sqlstate, saved, 5);
+	return res;
+}
+
 const struct stmt_info *
 stmt_hook_current(void)
 {

@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include <libpq-fe.h>
+
 /* What the runner knows about the statement being run. */
 struct stmt_info
 {
@@ -42,6 +44,14 @@ bool migrate_stmt_after(bool ok);
  * live-database hazard code (section 11) on relation for this step.
  */
 void migrate_accept(const char *file, int line, const char *code, const char *relation);
+
+/*
+ * A plain-SQL unit's statement (tools/sql_unit sends each one through
+ * MIGRATE_SQL_EXEC): PQexec on conn, observed like an EXEC SQL statement.
+ * When a no-transaction step is being observed, a statement that refuses
+ * a transaction block is skipped and an empty success returned.
+ */
+PGresult *migrate_sql_exec(PGconn *conn, const char *file, int line, const char *sql);
 
 /* The statement being run (valid between before and after). */
 const struct stmt_info *stmt_hook_current(void);

@@ -56,6 +56,8 @@ db2=$(fresh_db) || BAIL_OUT "cannot create a database"
 command_checks_all 0 'verify 0002 functions +reversible' '' "verify proves a .sql unit's down" \
 	-- "$bin" -d "$(db_url "$db2")" verify
 like "$OUT" 'verify 0003 concurrent_index +skipped' "verify skips a no-transaction .sql unit"
+like "$OUT" 'hazard held-across tests/units/sql_mixed/0002_functions\.sql:20 \(0002_functions up\): ACCESS EXCLUSIVE on items blocks reads and writes for [0-9]+ ms \(accepted\)' \
+	"a .sql unit's statements are observed at the file's lines, and -- migrate:accept accepts the hazard"
 like "$OUT" 'verify 0004 data_fix +irreversible' "verify calls a .sql unit without down irreversible"
 command_checks_all 0 '' '' "up to 0003" -- "$bin" -d "$(db_url "$db2")" up --to 3
 command_checks_all 0 'down +0003 concurrent_index' '' "a no-transaction down (DROP INDEX CONCURRENTLY) runs" \

@@ -31,6 +31,9 @@ struct stmt
 	size_t start;
 	size_t end;
 	int line;
+	/* "-- migrate:accept CODE RELATION": the two words, not a statement */
+	bool accept;
+	size_t code_start, code_len, rel_start, rel_len;
 };
 
 struct section
@@ -96,6 +99,59 @@ is_marker(const char *line, size_t len, void *arg)
 	return marker_word(line, len) != NULL;
 }
 
+/* Appends an empty statement slot to sec. */
+static struct stmt *
+new_stmt(struct section *sec)
+{
+	sec->list = realloc(sec->list, sizeof(*sec->list) * (sec->n + 1));
+	if (sec->list == NULL)
+		abort();
+	memset(&sec->list[sec->n], 0, sizeof(sec->list[sec->n]));
+	return &sec->list[sec->n++];
+}
+
+/*
+ * "-- migrate:accept CODE RELATION" in a section: lowered to
+ * MIGRATE_ACCEPT("CODE", "RELATION"); in that step (SPEC 2).
+ */
+static void
+take_accept(struct lowering *lw, const char *w, const char *stop, int line)
+{
+	const char *word[3] = {NULL, NULL, NULL};
+	size_t len[3] = {0, 0, 0};
+	struct stmt *st;
+	int k;
+
+	for (k = 0; k < 3; k++)
+	{
+		w += strspn(w, " \t\r");
+		if (w >= stop || *w == '\n')
+			break;
+		word[k] = w;
+		len[k] = strcspn(w, " \t\r\n");
+		w += len[k];
+	}
+	if (lw->current == NULL)
+	{
+		error_at(lw, line, "\"-- migrate:accept\" outside a section",
+				 "put it in the \"-- migrate:up\" or \"-- migrate:down\" section it is for");
+		return;
+	}
+	if (k != 2)
+	{
+		error_at(lw, line, "\"-- migrate:accept\" takes a hazard code and a relation",
+				 "for example \"-- migrate:accept rewrite settings\"");
+		return;
+	}
+	st = new_stmt(lw->current);
+	st->accept = true;
+	st->line = line;
+	st->code_start = (size_t) (word[0] - lw->text);
+	st->code_len = len[0];
+	st->rel_start = (size_t) (word[1] - lw->text);
+	st->rel_len = len[1];
+}
+
 /* Reads a marker line: its section and options. */
 static void
 take_marker(struct lowering *lw, size_t start, size_t end, int line)
@@ -106,6 +162,11 @@ take_marker(struct lowering *lw, size_t start, size_t end, int line)
 	size_t n;
 
 	n = strcspn(w, " \t\r\n");
+	if (n == 6 && strncmp(w, "accept", 6) == 0)
+	{
+		take_accept(lw, w + n, stop, line);
+		return;
+	}
 	if (n == 2 && strncmp(w, "up", 2) == 0)
 		sec = &lw->up;
 	else if (n == 4 && strncmp(w, "down", 4) == 0)
@@ -185,6 +246,7 @@ static void
 take_statement(struct lowering *lw, const struct sqlsplit *s)
 {
 	struct section *sec = lw->current;
+	struct stmt *st;
 
 	if (sec == NULL)
 	{
@@ -208,13 +270,10 @@ take_statement(struct lowering *lw, const struct sqlsplit *s)
 				 "libpq)");
 		return;
 	}
-	sec->list = realloc(sec->list, sizeof(*sec->list) * (sec->n + 1));
-	if (sec->list == NULL)
-		abort();
-	sec->list[sec->n].start = s->start;
-	sec->list[sec->n].end = s->end;
-	sec->list[sec->n].line = s->line;
-	sec->n++;
+	st = new_stmt(sec);
+	st->start = s->start;
+	st->end = s->end;
+	st->line = s->line;
 }
 
 static void
@@ -295,6 +354,15 @@ write_step(const struct lowering *lw, FILE *out, const char *name, const struct 
 	{
 		const struct stmt *st = &sec->list[i];
 
+		if (st->accept)
+		{
+			fprintf(out, "#line %d \"%s\"\n\tMIGRATE_ACCEPT(", st->line, lw->path);
+			write_literal(out, lw->text + st->code_start, st->code_len);
+			fputs(", ", out);
+			write_literal(out, lw->text + st->rel_start, st->rel_len);
+			fputs(");\n", out);
+			continue;
+		}
 		fprintf(out, "#line %d \"%s\"\n\tsql_run(%d,\n\t\t", st->line, lw->path, st->line);
 		write_literal(out, lw->text + st->start, st->end - st->start);
 		fputs(");\n", out);
