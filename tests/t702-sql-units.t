@@ -95,6 +95,12 @@ build meta
 isnt "$RC" "0" "a psql meta-command fails the build"
 like "$ERR" 'meta/0001_meta\.sql:3: error: a psql meta-command' "the error names the .sql file and line"
 
+sqlunit acc/0001_acc.sql $'-- migrate:accept rewrite t\n-- migrate:up\nSELECT 1;\n-- migrate:accept rewrite\n'
+build acc
+isnt "$RC" "0" "a -- migrate:accept line outside a section, or without a code and a relation, fails the build"
+like "$ERR" 'acc/0001_acc\.sql:1: error: "-- migrate:accept" outside a section' "the first names where it is"
+like "$ERR" 'acc/0001_acc\.sql:4: error: "-- migrate:accept" takes a hazard code and a relation' "so does the second"
+
 sqlunit open/0001_open.sql $'-- migrate:up\nSELECT 1;\nCREATE FUNCTION f() RETURNS int AS $b$\nSELECT 1;\n'
 build open
 isnt "$RC" "0" "an unterminated dollar quote fails the build"
