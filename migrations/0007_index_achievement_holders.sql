@@ -1,4 +1,4 @@
--- 0007 index_user_achievements_achievement_id: an index for the ON DELETE
+-- 0007 index_achievement_holders: an index for the ON DELETE
 -- CASCADE from achievements to user_achievements, whose primary key
 -- (user_id, achievement_id) cannot serve a lookup by achievement_id.
 -- The other foreign keys of the Red7 schema (profiles, statistics,
