@@ -173,7 +173,9 @@ take_marker(struct lowering *lw, size_t start, size_t end, int line)
 		sec = &lw->down;
 	else
 	{
-		error_at(lw, line, "unknown marker: expected \"-- migrate:up\" or \"-- migrate:down\"",
+		error_at(lw, line,
+				 "unknown marker: expected \"-- migrate:up\", \"-- migrate:down\" or "
+				 "\"-- migrate:accept\"",
 				 NULL);
 		return;
 	}
