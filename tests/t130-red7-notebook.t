@@ -12,8 +12,8 @@ migrated=$(fresh_db red7m) || BAIL_OUT "cannot create a database"
 notebook=$(fresh_db red7n) || BAIL_OUT "cannot create a database"
 empty=$(fresh_db red7e) || BAIL_OUT "cannot create a database"
 
-run_migrate -d "$(db_url "$migrated")" up
-is "$RC" "0" "up applies 0001 to 0005"
+run_migrate -d "$(db_url "$migrated")" up --to 5
+is "$RC" "0" "up --to 5 applies 0001 to 0005"
 run_cmd psql -XAtq -v ON_ERROR_STOP=1 -d "$(db_url "$notebook")" -f "$MIGRATE_ROOT/tests/red7/notebook.sql"
 is "$RC" "0" "the notebook's SQL runs"
 

@@ -41,19 +41,19 @@ applied()
 
 command_checks_all 0 'up: 5 applied' '' \
 	"a URI with a percent-encoded password holding @ : / ? & = % and spaces connects over SCRAM" \
-	-- "$MIGRATE_BIN" -d "postgresql://mig_pw:$ENC@127.0.0.1:$SPORT/pw_uri" up
+	-- "$MIGRATE_BIN" -d "postgresql://mig_pw:$ENC@127.0.0.1:$SPORT/pw_uri" up --to 5
 is "$(applied pw_uri)" 5 "the units were applied in the database the URI names"
 
 KVPW=${PW//\\/\\\\}
 KVPW=${KVPW//\'/\\\'}
 command_checks_all 0 'up: 5 applied' '' \
 	"a key=value string with the same password quoted connects" \
-	-- "$MIGRATE_BIN" -d "host=127.0.0.1 port=$SPORT dbname=pw_kv user=mig_pw password='$KVPW'" up
+	-- "$MIGRATE_BIN" -d "host=127.0.0.1 port=$SPORT dbname=pw_kv user=mig_pw password='$KVPW'" up --to 5
 is "$(applied pw_kv)" 5 "the units were applied in the database the key=value string names"
 
 command_checks_all 0 'up: 5 applied' '' \
 	"a URI with user and password as query parameters connects" \
-	-- "$MIGRATE_BIN" -d "postgresql://127.0.0.1:$SPORT/pw_query?user=mig_pw&password=$ENC" up
+	-- "$MIGRATE_BIN" -d "postgresql://127.0.0.1:$SPORT/pw_query?user=mig_pw&password=$ENC" up --to 5
 is "$(applied pw_query)" 5 "the units were applied in the database of the query parameters"
 
 # ------------------------------------------------- the suite's own server
@@ -92,7 +92,7 @@ user=postgres
 EOF
 other=$(fresh_db) || BAIL_OUT "cannot create a database"
 command_checks_all 0 'up: 5 applied' '' "service=NAME with PGSERVICEFILE connects" \
-	-- env PGSERVICEFILE="$PWD/pg_service.conf" "$MIGRATE_BIN" -d "service=red7test" up
+	-- env PGSERVICEFILE="$PWD/pg_service.conf" "$MIGRATE_BIN" -d "service=red7test" up --to 5
 is "$(psql_val "$db" 'select count(*) from schema_migrations')" 5 "the service's database was migrated"
 command_checks_all 0 'up: 1 applied' '' "the string's dbname beats the service's" \
 	-- env PGSERVICEFILE="$PWD/pg_service.conf" "$MIGRATE_BIN" -d "service=red7test dbname=$other" up --step 1
@@ -116,7 +116,7 @@ odd='odd&name?x'
 psql -XAtq -d postgres -c "CREATE DATABASE \"$odd\"" </dev/null || BAIL_OUT "cannot create \"$odd\""
 at_exit "psql -XAtq -d postgres -c 'DROP DATABASE IF EXISTS \"$odd\"' </dev/null >/dev/null 2>&1"
 command_checks_all 0 'up: 5 applied' '' "a database name holding & and ? connects" \
-	-- "$MIGRATE_BIN" -d "host=127.0.0.1 port=$PGPORT user=postgres dbname='$odd'" up
+	-- "$MIGRATE_BIN" -d "host=127.0.0.1 port=$PGPORT user=postgres dbname='$odd'" up --to 5
 is "$(psql_val "$odd" 'select count(*) from schema_migrations')" 5 "the oddly named database was migrated"
 command_checks_all 2 '^$' 'connection option "keepalives_idle" cannot contain' \
 	"a value that has no environment variable and cannot pass is refused" \
@@ -124,7 +124,7 @@ command_checks_all 2 '^$' 'connection option "keepalives_idle" cannot contain' \
 
 # ---------------------------------------------------------- the pooler host
 pooled=$(fresh_db) || BAIL_OUT "cannot create a database"
-run_migrate -d "hostaddr=127.0.0.1 host=ep-test-pooler.example port=$PGPORT user=postgres dbname=$pooled" up
+run_migrate -d "hostaddr=127.0.0.1 host=ep-test-pooler.example port=$PGPORT user=postgres dbname=$pooled" up --to 5
 is "$RC" 0 "a -pooler. host reached through hostaddr migrates"
 is "$(count_lines "$ERR" 'ep-test-pooler\.example.*pooled endpoint')" 1 "a -pooler. host is recognised and said once"
 like "$OUT" 'up: 5 applied' "the pooled run applies every unit"

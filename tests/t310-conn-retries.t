@@ -33,7 +33,7 @@ URL="postgresql://postgres@127.0.0.1:$SPORT/retrydb"
 # ------------------------------------------- the server comes up meanwhile
 pg_stop "$srv" || BAIL_OUT "cannot stop the private server"
 t0=$(now_ms)
-MIGRATE_CONNECT_RETRIES=6 run_migrate_bg late -v -d "$URL" up
+MIGRATE_CONNECT_RETRIES=6 run_migrate_bg late -v -d "$URL" up --to 5
 sleep 2
 PG_PORT=$SPORT pg_start "$srv" password_encryption=scram-sha-256 || BAIL_OUT "cannot restart the private server"
 wait_bg late

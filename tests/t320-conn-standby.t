@@ -72,7 +72,7 @@ command_checks_all 0 '' '^$' "schema works on a read-only standby" -- "$MIGRATE_
 is "$(psql_val "$PRI_URL" 'select count(*) from schema_migrations')" 2 "nothing was applied anywhere by the refused runs"
 
 # ---------------------------------- several hosts, read-write wanted
-run_migrate -v -d "host=127.0.0.1,127.0.0.1 port=$SB_PORT,$PRI_PORT dbname=sbdb user=postgres target_session_attrs=read-write" up
+run_migrate -v -d "host=127.0.0.1,127.0.0.1 port=$SB_PORT,$PRI_PORT dbname=sbdb user=postgres target_session_attrs=read-write" up --to 5
 is "$RC" 0 "up with host=standby,primary and target_session_attrs=read-write succeeds"
 like "$ERR" "connected to host=127\\.0\\.0\\.1 port=$PRI_PORT dbname=sbdb" "it lands on the primary"
 like "$OUT" 'up: 3 applied' "the remaining units are applied"

@@ -24,7 +24,7 @@ advisory_locks()
 db=$(fresh_db) || BAIL_OUT "cannot create a database"
 URL=$(pgb_url "$pgb" "$db")
 command_checks_all 0 'up: 5 applied' '' "up through pgbouncer applies every unit" \
-	-- "$MIGRATE_BIN" -d "$URL" up
+	-- "$MIGRATE_BIN" -d "$URL" up --to 5
 is "$(psql_val "$db" 'select count(*) from schema_migrations')" 5 "the history holds every unit"
 command_checks_all 0 '0005 +create_game_rooms +applied' '' "status through pgbouncer lists the units" \
 	-- "$MIGRATE_BIN" -d "$URL" status
@@ -34,7 +34,7 @@ command_checks_all 0 'down: 0 applied, 2 rolled back' '' "down through pgbouncer
 	-- "$MIGRATE_BIN" -d "$URL" down --step 2
 is "$(psql_val "$db" 'select max(version) from schema_migrations')" 3 "two units were rolled back"
 command_checks_all 0 'up: 2 applied' '' "redo's pieces work through pgbouncer: up again" \
-	-- "$MIGRATE_BIN" -d "$URL" up
+	-- "$MIGRATE_BIN" -d "$URL" up --to 5
 command_checks_all 0 'redo: 1 applied, 1 rolled back' '' "redo through pgbouncer" \
 	-- "$MIGRATE_BIN" -d "$URL" redo
 is "$(advisory_locks "$db")" 0 "no advisory lock is left held after the serial runs"
@@ -43,7 +43,7 @@ is "$(advisory_locks "$db")" 0 "no advisory lock is left held after the serial r
 cdb=$(fresh_db concurrent) || BAIL_OUT "cannot create a database"
 CURL=$(pgb_url "$pgb" "$cdb")
 for i in 1 2 3 4; do
-	run_migrate_bg "r$i" --json -d "$CURL" up
+	run_migrate_bg "r$i" --json -d "$CURL" up --to 5
 done
 applied=0
 for i in 1 2 3 4; do

@@ -34,7 +34,7 @@ is "$(json_field "$(json_event "$OUT" database_exists)" database)" "$name" \
 	"create-db --json reports database_exists with the name"
 is "$(json_field "$(json_event "$OUT" summary)" exit_code)" 0 "create-db --json ends with a summary"
 command_checks_all 0 '^0005$' '' "the new database is usable by migrate" \
-	-- sh -c '"$1" -d "$2" up >/dev/null && "$1" -d "$2" version' sh "$MIGRATE_BIN" "$(url_for "$name")"
+	-- sh -c '"$1" -d "$2" up --to 5 >/dev/null && "$1" -d "$2" version' sh "$MIGRATE_BIN" "$(url_for "$name")"
 
 evil='x"; DROP DATABASE keepme; --'
 psql -XAtq -d postgres -c 'CREATE DATABASE keepme' </dev/null || BAIL_OUT "cannot create keepme"

@@ -56,6 +56,8 @@ db2=$(fresh_db) || BAIL_OUT "cannot create a database"
 command_checks_all 0 'verify 0002 functions +reversible' '' "verify proves a .sql unit's down" \
 	-- "$bin" -d "$(db_url "$db2")" verify
 like "$OUT" 'verify 0003 concurrent_index +skipped' "verify skips a no-transaction .sql unit"
+like "$OUT" 'hazard held-across tests/units/sql_mixed/0002_functions\.sql:22 \(0002_functions up\): ACCESS EXCLUSIVE on items blocks reads and writes for [0-9]+ ms \(accepted\)' \
+	"a .sql unit's statements are observed at the file's lines, and -- migrate:accept accepts the hazard"
 like "$OUT" 'verify 0004 data_fix +irreversible' "verify calls a .sql unit without down irreversible"
 command_checks_all 0 '' '' "up to 0003" -- "$bin" -d "$(db_url "$db2")" up --to 3
 command_checks_all 0 'down +0003 concurrent_index' '' "a no-transaction down (DROP INDEX CONCURRENTLY) runs" \
@@ -92,6 +94,12 @@ sqlunit meta/0001_meta.sql $'-- migrate:up\nCREATE TABLE t (id int);\n\\set x 1\
 build meta
 isnt "$RC" "0" "a psql meta-command fails the build"
 like "$ERR" 'meta/0001_meta\.sql:3: error: a psql meta-command' "the error names the .sql file and line"
+
+sqlunit acc/0001_acc.sql $'-- migrate:accept rewrite t\n-- migrate:up\nSELECT 1;\n-- migrate:accept rewrite\n'
+build acc
+isnt "$RC" "0" "a -- migrate:accept line outside a section, or without a code and a relation, fails the build"
+like "$ERR" 'acc/0001_acc\.sql:1: error: "-- migrate:accept" before "-- migrate:up"' "the first names where it is"
+like "$ERR" 'acc/0001_acc\.sql:4: error: expected "-- migrate:accept CODE RELATION"' "so does the second"
 
 sqlunit open/0001_open.sql $'-- migrate:up\nSELECT 1;\nCREATE FUNCTION f() RETURNS int AS $b$\nSELECT 1;\n'
 build open

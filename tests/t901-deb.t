@@ -15,7 +15,9 @@ done
 
 version=$("$MIGRATE_ROOT/tools/build-deb" --print-version)
 upstream=$(tr -d ' \n' <"$MIGRATE_ROOT/VERSION")
-like "$version" "^$upstream\\+units\\.0005\\.[0-9a-f]{8}\$" "the version is VERSION+units.<highest unit>.<hash of the units>"
+# the newest unit of migrations/, as its file writes the version (.pgc or .sql)
+newest=$(ls "$MIGRATE_ROOT/migrations" | grep '^[0-9][0-9]*_[a-z0-9_]*\.\(pgc\|sql\)$' | LC_ALL=C sort -n | tail -1 | cut -d_ -f1)
+like "$version" "^$upstream\\+units\\.$newest\\.[0-9a-f]{8}\$" "the version is VERSION+units.<highest unit>.<hash of the units>"
 
 vre=$(printf '%s' "$version" | sed 's/[.+]/\\&/g') # as a regex
 run_cmd make -s -C "$MIGRATE_ROOT" deb DEB_OUT="$PWD/deb"
@@ -72,7 +74,7 @@ if command -v pg_virtualenv >/dev/null; then
 	run_cmd env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE PATH="$root/usr/bin:$PATH" \
 		AUTOPKGTEST_TMP="$PWD/adt" sh -ec "$adt"
 	is "$RC" "0" "the autopkgtest of debian/tests/control passes with the installed package" || diag "$OUT" "$ERR"
-	like "$OUT" '5 reversible' "... and reaches verify --all"
+	like "$OUT" 'verify 0005 create_game_rooms +reversible' "... and reaches verify --all"
 else
 	skip "pg_virtualenv is not installed (postgresql-common)" 2
 fi
@@ -88,9 +90,10 @@ printf '\n' >>units/0003_create_statistics.pgc
 edited=$("$MIGRATE_ROOT/tools/build-deb" --print-version --units units)
 isnt "$edited" "$version" "an edited unit gives another version"
 cp "$MIGRATE_ROOT/migrations/0003_create_statistics.pgc" units/
-cp units/0005_create_game_rooms.pgc units/0006_more.pgc
+next=$(printf '%0*d' "${#newest}" $((10#$newest + 1)))
+cp units/0005_create_game_rooms.pgc "units/${next}_more.pgc"
 added=$("$MIGRATE_ROOT/tools/build-deb" --print-version --units units)
-like "$added" "^$upstream\\+units\\.0006\\." "an added unit gives another version"
+like "$added" "^$upstream\\+units\\.$next\\." "an added unit gives another version"
 ok "dpkg sees the version with an added unit as newer" dpkg --compare-versions "$added" gt "$version"
 
 done_testing

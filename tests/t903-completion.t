@@ -92,10 +92,14 @@ unlike " $got " "notes.txt" "-c does not offer other files"
 db=$(fresh_db compl) || BAIL_OUT "cannot create a database"
 url=$(db_url "$db")
 "$MIGRATE_BIN" -d "$url" up --to 3 >/dev/null 2>&1 || BAIL_OUT "cannot apply units"
-is "$(complete_line "migrate -d $url up --to ")" "4 5" "up --to offers the pending versions"
+# every version in migrations/, and those above 3
+allv=$(ls "$MIGRATE_ROOT/migrations" | sed -n 's/^0*\([0-9][0-9]*\)_[a-z0-9_]*\.\(pgc\|sql\)$/\1/p' | sort -n | paste -sd' ')
+pending=$(tr ' ' '\n' <<<"$allv" | awk '$1 > 3' | paste -sd' ')
+nsort() { tr ' ' '\n' | sort -n | paste -sd' '; } # bash offers them sorted as words
+is "$(complete_line "migrate -d $url up --to " | nsort)" "$pending" "up --to offers the pending versions"
 is "$(complete_line "migrate -d $url down --to ")" "1 2 3" "down --to offers the applied versions"
-is "$(DATABASE_URL=$url complete_line "migrate up --to ")" "4 5" "the database of DATABASE_URL"
-is "$(complete_line "migrate -d $url baseline ")" "1 2 3 4 5" "baseline completes every version"
+is "$(DATABASE_URL=$url complete_line "migrate up --to " | nsort)" "$pending" "the database of DATABASE_URL"
+is "$(complete_line "migrate -d $url baseline " | nsort)" "$allv" "baseline completes every version"
 # ... else from the unit files of migrations_dir.
 mkdir -p units && touch units/0001_a.pgc units/0002_b.pgc units/20260101120000_c.pgc
 start=$SECONDS
