@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "engine_internal.h"
+#include "exitcode.h"
 #include "history_name.h"
 #include "history_shape.h"
 #include "log.h"
@@ -366,8 +367,8 @@ report_refusal(struct adopt *a, const char *dir)
 	snprintf(msg, sizeof(msg),
 			 "refusing to adopt %s's history: nothing was changed, in the database or in %s/",
 			 a->set->format, dir);
-	report_error(6, msg, &why, NULL, NULL, 0);
-	return 6;
+	report_error(EXIT_INTEGRITY, msg, &why, NULL, NULL, 0);
+	return EXIT_INTEGRITY;
 }
 
 /* The statements that move the source aside, create the history table and
@@ -440,8 +441,8 @@ adopt_run(struct engine *e, struct import_set *set, const char *dir, bool json, 
 	if (names_init(&a) != 0)
 	{
 		adopt_free(&a);
-		report_error(2, "invalid history_table", NULL, NULL, NULL, 0);
-		return 2;
+		report_error(EXIT_USAGE, "invalid history_table", NULL, NULL, NULL, 0);
+		return EXIT_USAGE;
 	}
 	rc = open_and_check(&a);
 	if (rc == 0 && a.why.len == 0)

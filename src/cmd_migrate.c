@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "engine.h"
+#include "exitcode.h"
 #include "report.h"
 #include "safety.h"
 #include "unitname.h"
@@ -56,15 +57,15 @@ cmd_up(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 	{
 		if (c == 't' && cli_parse_version("--to", optarg, 1, &o.to) != 0)
-			return 2;
+			return EXIT_USAGE;
 		if (c == 's' && cli_parse_count("--step", optarg, &o.step) != 0)
-			return 2;
+			return EXIT_USAGE;
 		if (c == 'o')
 			o.out_of_order = true;
 		if (c == 'S')
 			safety_set_enabled(false);
 		if (shared_option(c, "up", argv, &dry_run, &o.single_transaction) != 0)
-			return 2;
+			return EXIT_USAGE;
 	}
 	if (optind < argc)
 		return cli_usage_error("unexpected argument \"%s\" for up", argv[optind]);
@@ -96,13 +97,13 @@ cmd_down(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 	{
 		if (c == 't' && (given++, cli_parse_version("--to", optarg, 0, &o.to) != 0))
-			return 2;
+			return EXIT_USAGE;
 		if (c == 's' && (given++, cli_parse_count("--step", optarg, &o.step) != 0))
-			return 2;
+			return EXIT_USAGE;
 		if (c == 'a')
 			given++, o.all = true;
 		if (shared_option(c, "down", argv, &dry_run, &o.single_transaction) != 0)
-			return 2;
+			return EXIT_USAGE;
 	}
 	if (optind < argc)
 		return cli_usage_error("unexpected argument \"%s\" for down", argv[optind]);
@@ -131,7 +132,7 @@ cmd_redo(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 	{
 		if (c == 's' && cli_parse_count("--step", optarg, &step) != 0)
-			return 2;
+			return EXIT_USAGE;
 		if (c == '?')
 			return cli_usage_error("unknown or incomplete option \"%s\" for redo",
 								   argv[optind - 1]);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "engine_verify.h"
+#include "exitcode.h"
 #include "json.h"
 #include "report.h"
 #include "vertext.h"
@@ -126,9 +127,9 @@ static int
 verdict_exit_code(const struct verify_counts *c)
 {
 	if (c->n[VERIFY_FAILED] > 0)
-		return 1;
+		return EXIT_UNIT_FAILED;
 	if (c->n[VERIFY_BROKEN] > 0)
-		return 7;
+		return EXIT_BROKEN;
 	return 0;
 }
 
@@ -159,9 +160,10 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("unexpected argument \"%s\" for verify", argv[optind]);
 	if (all && cli->cfg.protected_env && !cli->force)
 	{
-		report_error(2, "refusing \"verify --all\" on a protected environment without --force",
-					 NULL, NULL, NULL, 0);
-		return 2;
+		report_error(EXIT_USAGE,
+					 "refusing \"verify --all\" on a protected environment without --force", NULL,
+					 NULL, NULL, 0);
+		return EXIT_USAGE;
 	}
 	rc = engine_open(&e, &cli->cfg);
 	if (rc == 0)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "exitcode.h"
 #include "history_shape.h"
 #include "interrupt.h"
 #include "log.h"
@@ -111,8 +112,8 @@ check_registry(void)
 				 "unit %s has unknown flag bits 0x%x: it was built for another "
 				 "version of migrate",
 				 u->file, u->def->flags & ~MIGRATE_UNIT_KNOWN_FLAGS);
-		report_error(1, msg, NULL, NULL, u->file, 0);
-		return 1;
+		report_error(EXIT_UNIT_FAILED, msg, NULL, NULL, u->file, 0);
+		return EXIT_UNIT_FAILED;
 	}
 	return 0;
 }
@@ -129,13 +130,13 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 	e->ts.lock_timeout_ms = cfg->lock_timeout_ms;
 	e->ts.statement_timeout_ms = cfg->statement_timeout_ms;
 	if (check_registry() != 0)
-		return 1;
+		return EXIT_UNIT_FAILED;
 	if (cfg->database_url == NULL)
 	{
-		report_error(2,
+		report_error(EXIT_USAGE,
 					 "no database given: set database_url in migrate.yaml, DATABASE_URL, or -d URL",
 					 NULL, NULL, NULL, 0);
-		return 2;
+		return EXIT_USAGE;
 	}
 	make_app_name(e);
 	o.connect_retries = cfg->connect_retries;
@@ -159,8 +160,8 @@ engine_open(struct engine *e, const struct migrate_config *cfg)
 
 		snprintf(msg, sizeof(msg), "invalid history_table \"%s\": expected name or schema.name",
 				 cfg->history_table);
-		report_error(2, msg, NULL, NULL, NULL, 0);
-		return 2;
+		report_error(EXIT_USAGE, msg, NULL, NULL, NULL, 0);
+		return EXIT_USAGE;
 	}
 	return protect_on_connect(e);
 }
@@ -211,7 +212,7 @@ int
 engine_report_db_failure(struct engine *e, const char *what, const struct db_error *err)
 {
 	char msg[512];
-	int code = 1;
+	int code = EXIT_UNIT_FAILED;
 
 	if (interrupt_pending() != 0)
 	{
@@ -225,7 +226,7 @@ engine_report_db_failure(struct engine *e, const char *what, const struct db_err
 	}
 	if (strcmp(err->sqlstate, "55P03") == 0)
 	{
-		code = 4;
+		code = EXIT_LOCK;
 		snprintf(msg, sizeof(msg),
 				 "%s: the migration lock or a table lock was not granted within lock_timeout (%ld "
 				 "ms) after %d retries",
@@ -233,7 +234,7 @@ engine_report_db_failure(struct engine *e, const char *what, const struct db_err
 	}
 	else if (strcmp(err->sqlstate, "25006") == 0)
 	{
-		code = 5;
+		code = EXIT_CONNECT;
 		snprintf(msg, sizeof(msg),
 				 "%s: %s accepts no writes (a read-only standby, or default_transaction_read_only "
 				 "is on)",
@@ -241,7 +242,7 @@ engine_report_db_failure(struct engine *e, const char *what, const struct db_err
 	}
 	else if (db_error_is_connection(err))
 	{
-		code = 5;
+		code = EXIT_CONNECT;
 		snprintf(msg, sizeof(msg), "%s: lost the connection to %s", what, e->db->description);
 	}
 	else
@@ -296,10 +297,10 @@ engine_refuse_foreign(struct engine *e)
 		else
 			buf_printf(&hint, "set history_table in migrate.yaml to another name");
 		why.hint = hint.data;
-		report_error(6, msg.data, &why, NULL, NULL, 0);
+		report_error(EXIT_INTEGRITY, msg.data, &why, NULL, NULL, 0);
 		buf_free(&msg);
 		buf_free(&hint);
-		rc = 6;
+		rc = EXIT_INTEGRITY;
 	}
 	free(columns);
 	return rc;
@@ -318,8 +319,8 @@ refuse_standby(struct engine *e)
 	snprintf(msg, sizeof(msg),
 			 "%s is a read-only standby: this command changes the database and needs the primary",
 			 e->db->description);
-	report_error(5, msg, &why, NULL, NULL, 0);
-	return 5;
+	report_error(EXIT_CONNECT, msg, &why, NULL, NULL, 0);
+	return EXIT_CONNECT;
 }
 
 /*
@@ -420,8 +421,9 @@ engine_begin_locked(struct engine *e, struct history *h)
 	if (rc != 0)
 	{
 		engine_rollback(e->db);
-		report_error(1, "unexpected result reading the history table", NULL, NULL, NULL, 0);
-		return 1;
+		report_error(EXIT_UNIT_FAILED, "unexpected result reading the history table", NULL, NULL,
+					 NULL, 0);
+		return EXIT_UNIT_FAILED;
 	}
 	return 0;
 }
@@ -505,7 +507,7 @@ engine_status(struct engine *e, struct history *h, struct plan_status *st)
 		rc = history_parse(res[0], h);
 		PQclear(res[0]);
 		if (rc != 0)
-			return 1;
+			return EXIT_UNIT_FAILED;
 	}
 	plan_status_build(registry_units, registry_count, h, st);
 	return 0;
@@ -533,8 +535,8 @@ report_commit_lost(struct engine *e, const char *what, const struct db_error *er
 
 	memcpy(why.sqlstate, err->sqlstate, sizeof(why.sqlstate));
 	snprintf(msg, sizeof(msg), "%s: lost the connection to %s", what, e->db->description);
-	report_error(5, msg, &why, NULL, NULL, 0);
-	return 5;
+	report_error(EXIT_CONNECT, msg, &why, NULL, NULL, 0);
+	return EXIT_CONNECT;
 }
 
 static int

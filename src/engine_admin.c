@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "engine_internal.h"
+#include "exitcode.h"
 #include "log.h"
 #include "registry.h"
 #include "report.h"
@@ -40,9 +41,9 @@ engine_baseline(struct engine *e, long long v, int *recorded)
 				 "%lld)",
 				 e->ht.plain, h.n, h.n == 1 ? "" : "s", h.rows[h.n - 1].version);
 		history_free(&h);
-		report_error(6, msg, NULL, NULL, NULL, 0);
+		report_error(EXIT_INTEGRITY, msg, NULL, NULL, NULL, 0);
 		log_hint("baseline only adopts a database that has no history; see \"migrate status\"");
-		return 6;
+		return EXIT_INTEGRITY;
 	}
 	history_free(&h);
 	while (n < registry_count && registry_units[n].version <= v)

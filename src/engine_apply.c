@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "engine_internal.h"
+#include "exitcode.h"
 #include "interrupt.h"
 #include "log.h"
 #include "registry.h"
@@ -75,16 +76,16 @@ report_step_failure(struct engine *e, const struct unit *u, enum direction d,
 	char msg[512];
 	char unit_label[256];
 	char vt[UNITNAME_VERSION_TEXT_SIZE];
-	int code = 1;
+	int code = EXIT_UNIT_FAILED;
 
 	snprintf(unit_label, sizeof(unit_label), "%s_%s",
 			 unitname_version_text(u->file, u->version, vt), u->name);
 	if (interrupt_pending() != 0)
 		return report_step_interrupted(u, d, f, rolled_back);
 	if (strcmp(f->err.sqlstate, "55P03") == 0)
-		code = 4;
+		code = EXIT_LOCK;
 	else if (db_error_is_connection(&f->err))
-		code = 5;
+		code = EXIT_CONNECT;
 	if (code == 4)
 		snprintf(msg, sizeof(msg),
 				 "unit %s (%s) did not get a table lock within lock_timeout after %d retries; it "
@@ -147,8 +148,8 @@ report_txn_ended(const struct unit *u, enum direction d, bool together)
 			 "remove the COMMIT from the unit, undo by hand what it committed, then run \"migrate "
 			 "%s\" again",
 			 dir_name(d));
-	report_with_hint(1, msg, hint, unit_label, u->file);
-	return 1;
+	report_with_hint(EXIT_UNIT_FAILED, msg, hint, unit_label, u->file);
+	return EXIT_UNIT_FAILED;
 }
 
 int
@@ -185,10 +186,10 @@ engine_report_refusal(const struct plan_status *st, const char *cmd, const char 
 		buf_printf(&msg, "refusing to redo: %s", why);
 	else
 		buf_printf(&msg, "refusing to run %s: %s", cmd, why);
-	report_with_hint(6, msg.data, hint.data, NULL, NULL);
+	report_with_hint(EXIT_INTEGRITY, msg.data, hint.data, NULL, NULL);
 	buf_free(&msg);
 	buf_free(&hint);
-	return 6;
+	return EXIT_INTEGRITY;
 }
 
 /* Computes the fingerprint if this is the run's last unit; "" otherwise. */
@@ -688,11 +689,11 @@ engine_begin_and_wait(struct engine *e, struct history *h, struct plan_status *s
 		history_free(h);
 		if (limit > 0 && engine_now_ms() - start > limit)
 		{
-			report_error(4,
+			report_error(EXIT_LOCK,
 						 "another runner's no-transaction unit is still running; gave up waiting "
 						 "after lock_timeout x (lock_retries + 1)",
 						 NULL, NULL, NULL, 0);
-			return 4;
+			return EXIT_LOCK;
 		}
 		if (!engine_sleep_ms(250))
 			return engine_check_interrupt(e);

@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "engine_internal.h"
+#include "exitcode.h"
 #include "interrupt.h"
 #include "plan.h"
 #include "report.h"
@@ -227,8 +228,8 @@ check_transaction(struct engine *e, const struct unit *u, const struct step_fail
 	snprintf(label, sizeof(label), "%s_%s", vertext(u->version, vt), u->name);
 	snprintf(msg, sizeof(msg),
 			 "unit %s ended verify's transaction; verify stopped and nothing was changed", label);
-	report_error(1, msg, &f->err, label, f->file ? f->file : u->file, f->line);
-	return 1;
+	report_error(EXIT_UNIT_FAILED, msg, &f->err, label, f->file ? f->file : u->file, f->line);
+	return EXIT_UNIT_FAILED;
 }
 
 /* Describes a failed step into *why; returns its verdict. */

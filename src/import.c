@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exitcode.h"
 #include "json.h"
 #include "log.h"
 #include "sqlsplit.h"
@@ -490,7 +491,7 @@ import_plan(struct import_set *set, const char *dir)
 	if (set->errors > 0)
 	{
 		log_hint("nothing was written");
-		return 2;
+		return EXIT_USAGE;
 	}
 	return 0;
 }
@@ -517,7 +518,7 @@ import_emit(struct import_set *set, const char *dir, bool json)
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 	{
 		log_error("could not create directory \"%s\": %s", dir, strerror(errno));
-		return 2;
+		return EXIT_USAGE;
 	}
 	for (i = 0; i < set->n; i++)
 	{
@@ -529,7 +530,7 @@ import_emit(struct import_set *set, const char *dir, bool json)
 		{
 			import_unwrite(set);
 			log_hint("nothing was written");
-			return 2;
+			return EXIT_USAGE;
 		}
 		u->created = true;
 		written++;
