@@ -40,6 +40,17 @@ import_refuse(struct import_set *set, const char *file, int line, const char *fm
 	set->errors++;
 }
 
+struct import_unit *
+import_find(struct import_set *set, const char *version)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (strcmp(set->units[i].version, version) == 0)
+			return &set->units[i];
+	return NULL;
+}
+
 int
 import_read_file(const char *path, char **out, size_t *len)
 {
@@ -65,6 +76,42 @@ import_read_file(const char *path, char **out, size_t *len)
 	*out = buf_detach(&b);
 	buf_free(&b); /* buf_detach leaves an empty buffer */
 	return 0;
+}
+
+int
+import_each_entry(struct import_set *set, const char *dir, import_take_fn take)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+	{
+		import_refuse(set, dir, 0, "could not open the directory");
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			take(set, dir, de->d_name);
+	closedir(d);
+	return 0;
+}
+
+void
+import_read_split(struct import_set *set, struct import_unit *u, struct buf *path,
+				  import_split_fn split)
+{
+	char *text;
+	size_t len;
+
+	if (import_read_file(path->data, &text, &len) == 0)
+	{
+		split(set, u, path->data, text, len);
+		free(text);
+	}
+	else
+		import_refuse(set, path->data, 0, "could not read the file");
+	if (u->up.file == NULL)
+		u->up.file = buf_detach(path);
 }
 
 struct import_unit *

@@ -64,8 +64,32 @@ void import_text_set(struct import_text *t, const char *file, const char *from, 
 struct import_unit *import_add(struct import_set *set, const char *file, const char *version,
 							   const char *name, size_t name_len);
 
+/* The unit of that version text in set, or NULL. */
+struct import_unit *import_find(struct import_set *set, const char *version);
+
 /* Reads a whole file into *out (owned, NUL-terminated); -1 on error. */
 int import_read_file(const char *path, char **out, size_t *len);
+
+/* What a format does with one entry of the source directory. */
+typedef void (*import_take_fn)(struct import_set *set, const char *dir, const char *name);
+
+/*
+ * Calls take for each entry of dir whose name does not start with a dot
+ * (the format's own filter is take's).  Returns 0, or -1 after refusing a
+ * directory that cannot be opened.
+ */
+int import_each_entry(struct import_set *set, const char *dir, import_take_fn take);
+
+/* Splits one file's text into u's up and down (a format's own rules). */
+typedef void (*import_split_fn)(struct import_set *set, struct import_unit *u, const char *file,
+								const char *text, size_t len);
+
+/*
+ * Reads path and hands its text to split; refuses an unreadable file.
+ * Then u's up file is path (moved out of *path) unless split set it.
+ */
+void import_read_split(struct import_set *set, struct import_unit *u, struct buf *path,
+					   import_split_fn split);
 
 /* Prints "FILE[:LINE]: error: ..." and counts the refusal. */
 void import_refuse(struct import_set *set, const char *file, int line, const char *fmt, ...)

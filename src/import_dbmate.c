@@ -3,7 +3,6 @@
  * with "-- migrate:up" and "-- migrate:down" sections (dbmate finds the
  * markers line by line, without reading the SQL, and so does this).
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,8 +128,6 @@ take_file(struct import_set *set, const char *dir, const char *file)
 	char version[64];
 	struct import_unit *u;
 	struct buf path;
-	char *text;
-	size_t text_len;
 
 	buf_init(&path);
 	buf_printf(&path, "%s/%s", dir, file);
@@ -143,38 +140,25 @@ take_file(struct import_set *set, const char *dir, const char *file)
 	memcpy(version, file, digits);
 	version[digits] = '\0';
 	u = import_add(set, path.data, version, name, (size_t) (file + len - name));
-	if (u != NULL && import_read_file(path.data, &text, &text_len) == 0)
-	{
-		split_sections(set, u, path.data, text, text_len);
-		free(text);
-	}
-	else if (u != NULL)
-		import_refuse(set, path.data, 0, "could not read the file");
-	if (u != NULL && u->up.file == NULL)
-		u->up.file = buf_detach(&path);
+	if (u != NULL)
+		import_read_split(set, u, &path, split_sections);
 	buf_free(&path);
+}
+
+/* dbmate reads *.sql files only */
+static void
+take_sql_file(struct import_set *set, const char *dir, const char *file)
+{
+	size_t len = strlen(file);
+
+	if (len >= 5 && strcmp(file + len - 4, ".sql") == 0)
+		take_file(set, dir, file);
 }
 
 int
 import_dbmate_read(const char *dir, struct import_set *set)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (d == NULL)
-	{
-		import_refuse(set, dir, 0, "could not open the directory");
+	if (import_each_entry(set, dir, take_sql_file) != 0)
 		return -1;
-	}
-	while ((de = readdir(d)) != NULL)
-	{
-		size_t len = strlen(de->d_name);
-
-		/* dbmate reads *.sql files only */
-		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".sql") != 0)
-			continue;
-		take_file(set, dir, de->d_name);
-	}
-	closedir(d);
 	return set->errors > 0 ? -1 : 0;
 }

@@ -5,7 +5,6 @@
  * out (2017-11-08-201010 is 20171108201010); its initial setup is
  * version 0.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -86,31 +85,24 @@ take_dir(struct import_set *set, const char *dir, const char *name)
 	buf_free(&path);
 }
 
+/* diesel reads directories only (a .keep file is no migration) */
+static void
+take_entry(struct import_set *set, const char *dir, const char *name)
+{
+	struct buf path;
+	struct stat st;
+
+	buf_init(&path);
+	buf_printf(&path, "%s/%s", dir, name);
+	if (stat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
+		take_dir(set, dir, name);
+	buf_free(&path);
+}
+
 int
 import_diesel_read(const char *dir, struct import_set *set)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (d == NULL)
-	{
-		import_refuse(set, dir, 0, "could not open the directory");
+	if (import_each_entry(set, dir, take_entry) != 0)
 		return -1;
-	}
-	while ((de = readdir(d)) != NULL)
-	{
-		struct buf path;
-		struct stat st;
-
-		if (de->d_name[0] == '.')
-			continue;
-		buf_init(&path);
-		buf_printf(&path, "%s/%s", dir, de->d_name);
-		/* diesel reads directories only (a .keep file is no migration) */
-		if (stat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
-			take_dir(set, dir, de->d_name);
-		buf_free(&path);
-	}
-	closedir(d);
 	return set->errors > 0 ? -1 : 0;
 }

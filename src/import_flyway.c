@@ -11,17 +11,6 @@
 
 #include "import.h"
 
-static struct import_unit *
-find(struct import_set *set, const char *version)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++)
-		if (strcmp(set->units[i].version, version) == 0)
-			return &set->units[i];
-	return NULL;
-}
-
 /* Flyway replaces ${name} everywhere in a script, quotes or not. */
 static void
 check_placeholders(struct import_set *set, const struct import_text *t)
@@ -72,7 +61,7 @@ take_file(struct import_set *set, const char *dir, const char *file, struct impo
 			import_refuse(set, path.data, 0, "version %s is not an integer", version);
 		else if (file[0] == 'V')
 		{
-			u = find(set, version);
+			u = import_find(set, version);
 			if (u != NULL && u->up.file != NULL)
 				import_refuse(set, path.data, 0, "a second script for version %s", version);
 			if (u == NULL)
@@ -128,7 +117,7 @@ import_flyway_read(const char *dir, struct import_set *set)
 	closedir(d);
 	for (t = undo; t < next; t++)
 	{
-		struct import_unit *u = find(set, t->sql);
+		struct import_unit *u = import_find(set, t->sql);
 
 		if (u == NULL || u->up.file == NULL)
 			import_refuse(set, t->file, 0, "an undo script without its versioned script");

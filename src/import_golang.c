@@ -2,7 +2,6 @@
  * import_golang.c: reading a golang-migrate directory,
  * <version>_<name>.up.sql and <version>_<name>.down.sql.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,17 +30,6 @@ parse_name(const char *file, char *version, size_t vsize, const char **name, siz
 	return up;
 }
 
-static struct import_unit *
-find(struct import_set *set, const char *version)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++)
-		if (strcmp(set->units[i].version, version) == 0)
-			return &set->units[i];
-	return NULL;
-}
-
 static void
 take_file(struct import_set *set, const char *dir, const char *file)
 {
@@ -62,7 +50,7 @@ take_file(struct import_set *set, const char *dir, const char *file)
 		buf_free(&path);
 		return;
 	}
-	u = find(set, version);
+	u = import_find(set, version);
 	if (u == NULL)
 		u = import_add(set, path.data, version, name, name_len);
 	else if (strlen(u->source_name) != name_len || strncmp(u->source_name, name, name_len) != 0)
@@ -91,28 +79,23 @@ take_file(struct import_set *set, const char *dir, const char *file)
 		import_refuse(set, t->file, 0, "could not read the file");
 }
 
+/* golang-migrate reads only <version>_<name>.<up|down>.<ext> */
+static void
+take_sql_file(struct import_set *set, const char *dir, const char *file)
+{
+	size_t len = strlen(file);
+
+	if (len >= 4 && strcmp(file + len - 4, ".sql") == 0)
+		take_file(set, dir, file);
+}
+
 int
 import_golang_read(const char *dir, struct import_set *set)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
 	size_t i;
 
-	if (d == NULL)
-	{
-		import_refuse(set, dir, 0, "could not open the directory");
+	if (import_each_entry(set, dir, take_sql_file) != 0)
 		return -1;
-	}
-	while ((de = readdir(d)) != NULL)
-	{
-		size_t len = strlen(de->d_name);
-
-		/* golang-migrate reads only <version>_<name>.<up|down>.<ext> */
-		if (de->d_name[0] == '.' || len < 4 || strcmp(de->d_name + len - 4, ".sql") != 0)
-			continue;
-		take_file(set, dir, de->d_name);
-	}
-	closedir(d);
 	for (i = 0; i < set->n; i++)
 		if (set->units[i].up.sql == NULL && set->units[i].down.file != NULL)
 			import_refuse(set, set->units[i].down.file, 0, "a down file without its up file");

@@ -5,7 +5,6 @@
  * TRANSACTION (a no-transaction unit) and ENVSUB (refused: goose would
  * change the SQL).
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -94,8 +93,6 @@ take_file(struct import_set *set, const char *dir, const char *file)
 	char version[64];
 	struct import_unit *u;
 	struct buf path;
-	char *text;
-	size_t text_len;
 
 	buf_init(&path);
 	buf_printf(&path, "%s/%s", dir, file);
@@ -110,15 +107,8 @@ take_file(struct import_set *set, const char *dir, const char *file)
 		memcpy(version, file, digits);
 		version[digits] = '\0';
 		u = import_add(set, path.data, version, file + digits + 1, len - 4 - digits - 1);
-		if (u != NULL && import_read_file(path.data, &text, &text_len) == 0)
-		{
-			split_sections(set, u, path.data, text, text_len);
-			free(text);
-		}
-		else if (u != NULL)
-			import_refuse(set, path.data, 0, "could not read the file");
-		if (u != NULL && u->up.file == NULL)
-			u->up.file = buf_detach(&path);
+		if (u != NULL)
+			import_read_split(set, u, &path, split_sections);
 	}
 	buf_free(&path);
 }
@@ -126,17 +116,7 @@ take_file(struct import_set *set, const char *dir, const char *file)
 int
 import_goose_read(const char *dir, struct import_set *set)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (d == NULL)
-	{
-		import_refuse(set, dir, 0, "could not open the directory");
+	if (import_each_entry(set, dir, take_file) != 0)
 		return -1;
-	}
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			take_file(set, dir, de->d_name);
-	closedir(d);
 	return set->errors > 0 ? -1 : 0;
 }
