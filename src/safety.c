@@ -1,8 +1,9 @@
 /*
  * safety.c: observing a unit's statements during verify and up --dry-run
  * and classifying what they would do to a live database (SPEC section
- * 11).  The step's start lists the relations that exist (only those
- * count); after each statement one query reads the runner's relation
+ * 11).  The run's first step lists the relations that exist (only those
+ * count; each later step starts from what the previous one left, see
+ * carry_forward); after each statement one query reads the runner's relation
  * locks, the relations' relfilenode and the transaction's scan counters;
  * the step's end names the hazards.  Everything read is the runner's own
  * backend's state (pg_locks, pg_stat_xact_*), readable by any role.
@@ -85,10 +86,17 @@
 	"WHERE seq_tup_read > 0) "                                                                    \
 	"SELECT o.oid::int8, coalesce(c.relfilenode, 0)::int8, coalesce(s.seq_tup_read, 0), "         \
 	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = o.oid), "                     \
-	"coalesce(l.modes, ''), CASE WHEN o.oid = ANY ('{%s}'::pg_catalog.oid[]) THEN " SIGNATURE(    \
-		"o.oid") " ELSE '' END FROM (SELECT oid FROM l UNION SELECT oid FROM s) o "               \
+	"coalesce(l.modes, ''), CASE WHEN o.oid = ANY ('{%s}'::pg_catalog.oid[]) OR l.modes ~ "       \
+	"'(^|,)(Share|ShareRowExclusive|Exclusive|AccessExclusive)Lock' THEN " SIGNATURE(             \
+		"o.oid") " ELSE '' END, "                                                                 \
+				 "CASE WHEN c.relkind IN ('r', 'p', 'm', 'i', 'I') AND n.nspname NOT IN "         \
+				 "('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)' "     \
+				 "THEN c.relkind ELSE '' END, coalesce(x.indrelid, o.oid)::int8, "                \
+				 "coalesce(n.nspname, ''), coalesce(c.relname, '') "                              \
+				 "FROM (SELECT oid FROM l UNION SELECT oid FROM s) o "                            \
 				 "LEFT JOIN pg_catalog.pg_class c ON c.oid = o.oid LEFT JOIN l ON l.oid = o.oid " \
-				 "LEFT JOIN s ON s.oid = o.oid;"
+				 "LEFT JOIN s ON s.oid = o.oid LEFT JOIN pg_catalog.pg_namespace n ON n.oid = "   \
+				 "c.relnamespace LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = o.oid;"
 
 #define STMT_SAVEPOINT "SAVEPOINT migrate_safety_stmt;"
 #define STMT_NEXT "RELEASE SAVEPOINT migrate_safety_stmt; SAVEPOINT migrate_safety_stmt;"
@@ -107,6 +115,9 @@ struct rel
 	char *signature; /* owned, for inherited ones: see SIGNATURE */
 	long long seq; /* the transaction's seq_tup_read so far */
 	long nindex;
+	char *cur_nspname; /* owned: its name now, when read since the step began */
+	char *cur_relname;
+	bool gone; /* dropped by the step */
 	/* this statement */
 	bool seen;
 	int mode;
@@ -163,6 +174,12 @@ static struct
 	int hazards;
 	int accepted;
 	bool observed;
+	struct rel *fresh; /* relations the step created, as last read */
+	size_t nfresh;
+	struct rel *carry; /* the relations at the next step's start */
+	size_t ncarry;
+	bool carry_ok;
+	bool lost; /* a statement of the step was not observed */
 } sf;
 
 void
@@ -235,16 +252,118 @@ strongest_mode(const char *list)
 }
 
 static void
+free_rels(struct rel *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+	{
+		free(v[i].nspname);
+		free(v[i].relname);
+		free(v[i].signature);
+		free(v[i].cur_nspname);
+		free(v[i].cur_relname);
+	}
+	free(v);
+}
+
+static void
+drop_carry(void)
+{
+	free_rels(sf.carry, sf.ncarry);
+	sf.carry = NULL;
+	sf.ncarry = 0;
+	sf.carry_ok = false;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* Appends a copy of x to *v (as a relation at a step's start, under its current name). */
+static void
+push_copy(struct rel **v, size_t *n, const struct rel *x)
+{
+	struct rel *y;
+
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	y = &(*v)[(*n)++];
+	memset(y, 0, sizeof(*y));
+	y->oid = x->oid;
+	y->filenode = x->filenode;
+	y->table = x->table;
+	y->kind = x->kind;
+	y->nspname = xstrdup(x->cur_nspname ? x->cur_nspname : x->nspname);
+	y->relname = xstrdup(x->cur_relname ? x->cur_relname : x->relname);
+	y->held = x->held;
+	y->inherited = x->held >= MODE_SHARE ? x->held : MODE_NONE;
+	y->signature = dup_or_null(x->signature);
+	y->seq = x->seq;
+	y->nindex = x->nindex;
+}
+
+static int
+by_oid(const void *a, const void *b)
+{
+	const struct rel *x = a;
+	const struct rel *y = b;
+
+	return x->oid < y->oid ? -1 : x->oid > y->oid;
+}
+
+/*
+ * After a step that stays applied (an up step in the run's transaction):
+ * the relations at the next step's start are those of this one, as the
+ * step's last observation left them, and those it created; the runner
+ * between two steps reads only the catalogs.
+ */
+static void
+carry_forward(void)
+{
+	struct rel *v = NULL;
+	size_t n = 0;
+	size_t i;
+
+	for (i = 0; i < sf.nrels; i++)
+		if (!sf.rels[i].gone)
+			push_copy(&v, &n, &sf.rels[i]);
+	for (i = 0; i < sf.nfresh; i++)
+		if (!sf.fresh[i].gone)
+			push_copy(&v, &n, &sf.fresh[i]);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_oid);
+	drop_carry();
+	sf.carry = v;
+	sf.ncarry = n;
+	sf.carry_ok = true;
+}
+
+/*
+ * After a step that is rolled back (verify's down step, a no-transaction
+ * step in its savepoint): the next step starts where this one did, but
+ * the scan counters are not rolled back.
+ */
+static void
+carry_back(void)
+{
+	size_t i;
+
+	for (i = 0; i < sf.nrels && i < sf.ncarry; i++)
+		if (sf.carry[i].oid == sf.rels[i].oid)
+			sf.carry[i].seq = sf.rels[i].seq;
+}
+
+static void
 free_step_state(void)
 {
 	size_t i;
 
-	for (i = 0; i < sf.nrels; i++)
-	{
-		free(sf.rels[i].nspname);
-		free(sf.rels[i].relname);
-		free(sf.rels[i].signature);
-	}
+	free_rels(sf.rels, sf.nrels);
+	free_rels(sf.fresh, sf.nfresh);
+	sf.fresh = NULL;
+	sf.nfresh = 0;
 	free(sf.observe_sql);
 	sf.observe_sql = NULL;
 	for (i = 0; i < sf.nhz; i++)
@@ -257,7 +376,6 @@ free_step_state(void)
 		free(sf.acc[i].code);
 		free(sf.acc[i].relation);
 	}
-	free(sf.rels);
 	free(sf.hz);
 	free(sf.acc);
 	free(sf.lines);
@@ -384,25 +502,44 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 	PGresult *g;
 	PGresult *r;
 
+	size_t i;
+
 	if (sf.active)
 		free_step_state();
 	if (sf.disabled || u == NULL || observed_before(u, up))
+	{
+		drop_carry(); /* the step runs unobserved */
 		return;
+	}
 	sf.db = db;
 	sf.unit = u;
 	sf.up = up;
 	sf.no_txn = no_txn;
 	sf.seq = 0;
-	if (observation(GLOBALS_SQL SNAPSHOT_SQL, no_txn ? STMT_SAVEPOINT : "", &g, &r) != 0)
-		return;
-	read_globals(g);
-	read_snapshot(r);
+	sf.lost = false;
+	if (sf.carry_ok)
+	{
+		/* where the previous step left them: no round trip */
+		for (i = 0; i < sf.ncarry; i++)
+			push_copy(&sf.rels, &sf.nrels, &sf.carry[i]);
+	}
+	else
+	{
+		if (observation(GLOBALS_SQL SNAPSHOT_SQL, "", &g, &r) != 0)
+			return;
+		read_globals(g);
+		read_snapshot(r);
+		PQclear(g);
+		PQclear(r);
+		drop_carry();
+		for (i = 0; i < sf.nrels; i++)
+			push_copy(&sf.carry, &sf.ncarry, &sf.rels[i]);
+		sf.carry_ok = true;
+	}
 	build_observe_sql();
 	sf.active = true;
 	sf.observed = true;
 	sf.t_step = now_ms();
-	PQclear(g);
-	PQclear(r);
 }
 
 void
@@ -495,20 +632,80 @@ inherited_lock(struct rel *x, const char *signature)
 	x->signature = xstrdup(signature);
 }
 
+/* A relation's name now, or that it is gone, from a row of OBSERVE_SQL. */
+static void
+read_now(struct rel *x, const PGresult *r, int i)
+{
+	x->gone = PQgetvalue(r, i, 6)[0] == '\0';
+	if (x->gone)
+		return;
+	free(x->cur_nspname);
+	free(x->cur_relname);
+	x->cur_nspname = xstrdup(PQgetvalue(r, i, 8));
+	x->cur_relname = xstrdup(PQgetvalue(r, i, 9));
+}
+
+/*
+ * A row of OBSERVE_SQL for a relation that did not exist at the step's
+ * start: kept (never reported) for the next step's start.
+ */
+static void
+read_fresh(const PGresult *r, int i, unsigned int oid)
+{
+	struct rel *x = NULL;
+	unsigned int filenode = (unsigned int) strtoul(PQgetvalue(r, i, 1), NULL, 10);
+	const char *sig = PQgetvalue(r, i, 5);
+	size_t k;
+
+	for (k = 0; k < sf.nfresh && x == NULL; k++)
+		if (sf.fresh[k].oid == oid)
+			x = &sf.fresh[k];
+	if (x == NULL)
+	{
+		if (PQgetvalue(r, i, 6)[0] == '\0')
+			return; /* not a user relation */
+		sf.fresh = xrealloc(sf.fresh, (sf.nfresh + 1) * sizeof(*sf.fresh));
+		x = &sf.fresh[sf.nfresh++];
+		memset(x, 0, sizeof(*x));
+		x->oid = oid;
+		x->kind = PQgetvalue(r, i, 6)[0];
+		x->table = (unsigned int) strtoul(PQgetvalue(r, i, 7), NULL, 10);
+		x->nspname = xstrdup(PQgetvalue(r, i, 8));
+		x->relname = xstrdup(PQgetvalue(r, i, 9));
+	}
+	else
+		read_now(x, r, i);
+	if (filenode != 0)
+		x->filenode = filenode;
+	x->seq = atoll(PQgetvalue(r, i, 2));
+	x->nindex = atol(PQgetvalue(r, i, 3));
+	x->held = strongest_mode(PQgetvalue(r, i, 4));
+	if (sig[0] != '\0')
+	{
+		free(x->signature);
+		x->signature = xstrdup(sig);
+	}
+}
+
 /* Reads one row of OBSERVE_SQL into its relation's "this statement" fields. */
 static struct rel *
 read_observed(const PGresult *r, int i)
 {
-	struct rel *x = find_rel((unsigned int) strtoul(PQgetvalue(r, i, 0), NULL, 10));
+	unsigned int oid = (unsigned int) strtoul(PQgetvalue(r, i, 0), NULL, 10);
+	struct rel *x = find_rel(oid);
 	unsigned int filenode;
 	long long seq;
 	long nindex;
 
 	if (x == NULL)
-		return NULL; /* created by the unit, or not a user relation */
+	{
+		read_fresh(r, i, oid); /* created by the unit, or not a user relation */
+		return NULL;
+	}
 	filenode = (unsigned int) strtoul(PQgetvalue(r, i, 1), NULL, 10);
 	seq = atoll(PQgetvalue(r, i, 2));
 	nindex = atol(PQgetvalue(r, i, 3));
+	read_now(x, r, i);
 	x->seen = true;
 	x->mode = strongest_mode(PQgetvalue(r, i, 4));
 	x->new_lock = x->mode > x->held;
@@ -517,6 +714,11 @@ read_observed(const PGresult *r, int i)
 	x->rows = seq > x->seq ? seq - x->seq : 0;
 	if (x->inherited)
 		inherited_lock(x, PQgetvalue(r, i, 5));
+	else if (PQgetvalue(r, i, 5)[0] != '\0')
+	{
+		free(x->signature);
+		x->signature = xstrdup(PQgetvalue(r, i, 5));
+	}
 	if (filenode != 0)
 		x->filenode = filenode;
 	x->seq = seq;
@@ -635,6 +837,7 @@ observe(const struct stmt_info *s, double dur)
 
 	if (observation(sf.observe_sql, sf.no_txn ? STMT_NEXT : "", &g, &res) != 0)
 	{
+		drop_carry();
 		free_step_state();
 		return;
 	}
@@ -718,10 +921,18 @@ safety_stmt_end(const struct stmt_info *s, bool ok)
 	dur = now_ms() - sf.t_stmt;
 	count_line(s->file, s->line, false)->ms += dur;
 	if (!ok)
-		return skip_outside_block(s);
+	{
+		if (skip_outside_block(s))
+			return true;
+		sf.lost = true;
+		return false;
+	}
 	/* a COPY still open, or a unit that ended the transaction: look no further */
 	if (PQtransactionStatus(sf.db->conn) != PQTRANS_INTRANS)
+	{
+		sf.lost = true;
 		return ok;
+	}
 	observe(s, dur);
 	return ok;
 }
@@ -790,6 +1001,12 @@ safety_end(bool step_ok)
 
 	if (!sf.active)
 		return;
+	if (!step_ok || sf.lost)
+		drop_carry(); /* where the next step starts is not known */
+	else if (sf.up && !sf.no_txn)
+		carry_forward();
+	else
+		carry_back();
 	if (!step_ok)
 	{
 		free_step_state();
@@ -847,7 +1064,7 @@ safety_observe_no_transaction(struct db *db, const struct unit *u, bool up)
 
 	if (sf.disabled || fn == NULL || sf.active)
 		return;
-	if (db_exec(db, "SAVEPOINT migrate_safety_unit;", &err) != 0)
+	if (db_exec(db, "SAVEPOINT migrate_safety_unit; " STMT_SAVEPOINT, &err) != 0)
 	{
 		log_debug("could not set the safety savepoint: %s", err.message);
 		db_error_clear(&err);

@@ -23,11 +23,13 @@ struct unit;
 void safety_set_enabled(bool on);
 
 /*
- * Starts observing u's up (or down) step on db: one query that lists the
- * relations that exist now.  Does nothing when the observation is off or
- * this step of u was observed already in this run (verify applies a unit
- * again after its round trip).  Never fails: a failed query only turns
- * the observation off for this step (with a debug line).
+ * Starts observing u's up (or down) step on db: the relations that exist
+ * now, listed by one query for the run's first step only, later steps
+ * starting from what the previous one left.  Does nothing when the
+ * observation is off or this step of u was observed already in this run
+ * (verify applies a unit again after its round trip).  Never fails: a
+ * failed query only turns the observation off for this step (with a
+ * debug line).
  */
 void safety_begin(struct db *db, const struct unit *u, bool up);
 
