@@ -26,6 +26,7 @@
 #include "protect.h"
 #include "registry.h"
 #include "report.h"
+#include "safety.h"
 #include "schema.h"
 #include "step.h"
 #include "engine_internal.h"
@@ -359,25 +360,45 @@ open_locked(struct engine *e, bool all, long long version, PGresult **last)
 {
 	int attempt;
 
+	bool listing_failed = false;
+
 	for (attempt = 0;; attempt++)
 	{
 		struct buf sql;
 		PGresult *res[MAX_BATCH_RESULTS];
 		int n = 0;
 		struct db_error err = {0};
+		/* after the history read, so that its rows count before the units' */
+		const char *listing = e->list_relations && !listing_failed ? safety_listing_sql() : "";
+		int tail = listing[0] ? SAFETY_LISTING_RESULTS : 0;
 		int rc;
 
 		if ((rc = engine_check_interrupt(e)) != 0)
 			return rc;
 		buf_init(&sql);
 		sql_open(e, &sql, all, version);
+		buf_append(&sql, listing);
 		rc = db_batch(e->db, sql.data, res, MAX_BATCH_RESULTS, &n, &err);
 		buf_free(&sql);
-		if (rc == 0)
+		if (rc == 0 && n > tail)
 		{
-			*last = res[n - 1];
-			clear_results(res, n - 1);
+			*last = res[n - 1 - tail];
+			if (tail > 0)
+				safety_take_listing(res + n - tail, tail);
+			clear_results(res, n - 1 - tail);
+			if (tail > 0)
+				clear_results(res + n - tail, tail);
 			return 0;
+		}
+		if (tail > 0 && !(all && answered_standby(res, n)))
+		{
+			/* open again without it: the step lists the relations itself */
+			clear_results(res, n);
+			engine_rollback(e->db);
+			db_error_clear(&err);
+			listing_failed = true;
+			attempt--;
+			continue;
 		}
 		/* on a standby the recovery check answers before anything fails */
 		if (all && answered_standby(res, n))

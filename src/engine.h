@@ -21,6 +21,8 @@ struct engine
 	struct txn_settings ts;
 	char app_name[64]; /* migrate/<host>/<pid>/<start> */
 	bool unflushed; /* a commit of this run may not be on disk yet */
+	bool list_relations; /* up --dry-run: the opening batch also lists the
+						  * relations for the safety report (SPEC 11) */
 };
 
 /*

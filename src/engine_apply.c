@@ -712,7 +712,9 @@ engine_up(struct engine *e, const struct up_options *o, bool dry_run)
 	int rc;
 
 	buf_init(&why);
+	e->list_relations = dry_run;
 	rc = engine_begin_and_wait(e, &h, &st);
+	e->list_relations = false;
 	if (rc == 0)
 	{
 		notice_unknown(&st);

@@ -26,6 +26,7 @@
 #include "engine_internal.h"
 #include "exitcode.h"
 #include "interrupt.h"
+#include "log.h"
 #include "plan.h"
 #include "report.h"
 #include "vertext.h"
@@ -196,6 +197,52 @@ exec_sql(struct engine *e, const char *sql, const char *what)
 }
 
 /*
+ * The savepoint a unit's round trip starts with, sent in one round trip
+ * with the relation listing the safety report needs before the run's
+ * first observed step (SPEC 11: at most one extra round trip per
+ * statement).  A listing that fails is undone; the step then lists the
+ * relations itself.  Returns 0, or the exit code after reporting.
+ */
+static int
+savepoint_up(struct engine *e)
+{
+	const char *listing = safety_listing_sql();
+	PGresult *res[SAFETY_LISTING_RESULTS + 1];
+	struct db_error err = {0};
+	struct buf sql;
+	bool set;
+	int n = 0;
+	int i;
+	int rc;
+
+	if (listing[0] == '\0')
+		return exec_sql(e, "SAVEPOINT migrate_verify_up", "verify");
+	buf_init(&sql);
+	buf_printf(&sql, "SAVEPOINT migrate_verify_up;%s", listing);
+	rc = db_batch(e->db, sql.data, res, SAFETY_LISTING_RESULTS + 1, &n, &err);
+	buf_free(&sql);
+	if (rc == 0)
+		safety_take_listing(res + 1, n - 1);
+	set = n >= 1 && PQresultStatus(res[0]) == PGRES_COMMAND_OK;
+	for (i = 0; i < n; i++)
+		PQclear(res[i]);
+	if (rc == 0)
+		return 0;
+	if (set && !db_error_is_connection(&err))
+	{
+		log_debug("the relation listing failed (%s); the step lists them", err.message);
+		db_error_clear(&err);
+		return exec_sql(e,
+						"ROLLBACK TO SAVEPOINT migrate_safety_obs; "
+						"RELEASE SAVEPOINT migrate_safety_obs;",
+						"verify");
+	}
+	rc = engine_report_db_failure(e, "verify", &err);
+	db_error_clear(&err);
+	return rc;
+}
+
+/*
  * The one place where verify runs a unit's step, inside the verify
  * transaction: whatever observes a step during verify (the safety report
  * of SPEC 11) wraps this call.  Returns 0, or -1 with *f filled (release
@@ -309,7 +356,7 @@ round_trip(struct engine *e, const struct unit *u, struct verify_result *r, stru
 	int rc;
 
 	buf_init(&before);
-	rc = exec_sql(e, "SAVEPOINT migrate_verify_up", "verify");
+	rc = savepoint_up(e);
 	if (rc == 0 && reversible)
 		rc = engine_fingerprint(e, hex, &before);
 	if (rc == 0 && run_step(e, u, true, &f) != 0)

@@ -542,6 +542,34 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 	sf.t_step = now_ms();
 }
 
+const char *
+safety_listing_sql(void)
+{
+	if (sf.disabled || sf.carry_ok || sf.active)
+		return "";
+	return "SAVEPOINT migrate_safety_obs;" GLOBALS_SQL SNAPSHOT_SQL
+		   "RELEASE SAVEPOINT migrate_safety_obs;";
+}
+
+void
+safety_take_listing(PGresult *const *res, int n)
+{
+	size_t i;
+
+	if (n != SAFETY_LISTING_RESULTS || PQresultStatus(res[1]) != PGRES_TUPLES_OK ||
+		PQresultStatus(res[2]) != PGRES_TUPLES_OK || sf.active)
+		return;
+	read_globals(res[1]);
+	read_snapshot(res[2]);
+	drop_carry();
+	for (i = 0; i < sf.nrels; i++)
+		push_copy(&sf.carry, &sf.ncarry, &sf.rels[i]);
+	sf.carry_ok = true;
+	free_rels(sf.rels, sf.nrels);
+	sf.rels = NULL;
+	sf.nrels = 0;
+}
+
 void
 safety_begin(struct db *db, const struct unit *u, bool up)
 {

@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 
+#include <libpq-fe.h>
+
 #include "buf.h"
 #include "stmt_hook.h"
 
@@ -32,6 +34,23 @@ void safety_set_enabled(bool on);
  * debug line).
  */
 void safety_begin(struct db *db, const struct unit *u, bool up);
+
+/*
+ * The relation listing a run's first observed step needs, for the runner
+ * to send in the round trip it makes just before that step (SPEC 11: at
+ * most one extra round trip per statement): "" when no listing is needed
+ * (observation off, or the relations are known).  The SQL yields
+ * SAFETY_LISTING_RESULTS results; hand them to safety_take_listing.
+ */
+const char *safety_listing_sql(void);
+#define SAFETY_LISTING_RESULTS 4
+
+/*
+ * Takes the results of safety_listing_sql's SQL (res[0..3]; the caller
+ * still clears them).  A listing that failed is ignored: the step then
+ * lists the relations itself.
+ */
+void safety_take_listing(PGresult *const *res, int n);
 
 /*
  * Ends the step begun by safety_begin: when step_ok, classifies what was
