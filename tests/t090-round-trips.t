@@ -11,86 +11,30 @@
 # the batch that ends each unit is only a check that the runner's
 # transaction is still open.
 . "$(dirname "$0")/lib/tap.sh"
+. "$MIGRATE_ROOT/tests/lib/roundtrips.sh"
 
-pgdir=$(test_tmpdir)/rt
-pg_start "$pgdir" log_min_duration_statement=0 ||
-	BAIL_OUT "cannot start a server with log_min_duration_statement=0"
-LOG=$pgdir/server.log
-PGPORT=$(pg_port "$pgdir") || BAIL_OUT "no port for the server in $pgdir"
-export PGHOST=$pgdir PGPORT
+roundtrips_server
 UNITS=5
 
 # The Red7 units 0001 to 0005, which `up --to 5` applies (a glob sorts).
 UNIT_FILES=("$MIGRATE_ROOT"/migrations/*.pgc)
 UNIT_FILES=("${UNIT_FILES[@]:0:UNITS}")
 
-# The EXEC SQL statements of one step (up or down) of the five units.
-own_statements()
-{
-	local f total=0 n
-	for f in "${UNIT_FILES[@]}"; do
-		n=$(awk -v fn="$1" '
-			$0 ~ "^" fn "\\(void\\)" { inside = 1; next }
-			inside && /^}/ { inside = 0 }
-			inside && /EXEC SQL/ { n++ }
-			END { print n + 0 }' "$f")
-		total=$((total + n))
-	done
-	echo "$total"
-}
-
-# round_trips DB FROM: one line per round trip to database DB logged after
-# byte FROM of the log, continuation lines joined.
-round_trips()
-{
-	tail -c +$(($2 + 1)) "$LOG" | awk -v db="$1" '
-		/^[0-9][0-9][0-9][0-9]-/ {
-			if (cur != "")
-				print cur
-			cur = ""
-			if (index($0, " postgres@" db " LOG:  duration: ") &&
-				match($0, / ms  (statement|execute [^:]*): /))
-				cur = substr($0, RSTART + RLENGTH)
-			next
-		}
-		/^\t/ { if (cur != "") cur = cur " " substr($0, 2) }
-		END { if (cur != "") print cur }'
-}
-
-# run_logged DB ARGS...: run migrate on DB; TRIPS gets its round trips.
-run_logged()
-{
-	local db=$1 from
-	shift
-	from=$(stat -c %s "$LOG")
-	run_migrate -d "$(db_url "$db")" "$@"
-	TRIPS=$(round_trips "$db" "$from")
-}
-
-count_lines()
-{
-	if [ -z "$1" ]; then
-		echo 0
-	else
-		grep -c -E -e "$2" <<<"$1"
-	fi
-}
-
-own_up=$(own_statements up)
-own_down=$(own_statements down)
+own_up=$(own_statements up "${UNIT_FILES[@]}")
+own_down=$(own_statements down "${UNIT_FILES[@]}")
 ok "the five Red7 units have up statements to count" test "$own_up" -ge $UNITS
 ok "and down statements" test "$own_down" -ge $UNITS
 
 # The fingerprint's own cost: everything `schema` sends, an upper bound.
 db=$(fresh_db rt_schema) || BAIL_OUT "cannot create a database"
-run_logged "$db" schema
+run_logged "$MIGRATE_BIN" "$db" schema
 is "$RC" 0 "schema runs on an empty database"
 fp=$(count_lines "$TRIPS" .)
 note "schema: $fp round trips"
 
 # ---------------------------------------------------------------- up
 db=$(fresh_db rt_up) || BAIL_OUT "cannot create a database"
-run_logged "$db" up --to $UNITS
+run_logged "$MIGRATE_BIN" "$db" up --to $UNITS
 is "$RC" 0 "up --to 5 applies the Red7 units"
 like "$OUT" "$UNITS applied" "and says it applied five"
 total=$(count_lines "$TRIPS" .)
@@ -113,13 +57,13 @@ is "$(count_lines "$TRIPS" '^create table')" "$(count_lines "$(cat "${UNIT_FILES
 	"every CREATE TABLE of the units reaches the server once, as a round trip of its own"
 
 # A second up has nothing to do: one batch to look, one to end.
-run_logged "$db" up --to $UNITS
+run_logged "$MIGRATE_BIN" "$db" up --to $UNITS
 is "$RC" 0 "a second up has nothing to do"
 ok "and costs at most two round trips" test "$(count_lines "$TRIPS" .)" -le 2
 
 # ------------------------------------------------ up --single-transaction
 db=$(fresh_db rt_single) || BAIL_OUT "cannot create a database"
-run_logged "$db" up --to $UNITS --single-transaction
+run_logged "$MIGRATE_BIN" "$db" up --to $UNITS --single-transaction
 is "$RC" 0 "up --single-transaction applies the Red7 units"
 total=$(count_lines "$TRIPS" .)
 runner=$((total - own_up))
@@ -131,7 +75,7 @@ is "$(count_lines "$TRIPS" 'INSERT INTO "public"\."schema_migrations" .*; COMMIT
 	"and writes every row and commits in one batch"
 
 # -------------------------------------------------------------- down
-run_logged "$db" down --all
+run_logged "$MIGRATE_BIN" "$db" down --all
 is "$RC" 0 "down --all rolls back the five units"
 total=$(count_lines "$TRIPS" .)
 runner=$((total - own_down))

@@ -56,13 +56,10 @@ command_checks_all 2 '^$' 'invalid unit name "Bad-Name"' "new refuses a name out
 command_checks_all 2 '^$' 'new takes one NAME' "new without a name exits 2" -- "$MIGRATE_BIN" new
 
 # the template builds as it is, and the binary applies and rolls it back
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
-run_cmd make -s -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/migrations" \
-	UNITS_OUT="$PWD/build" BIN="$PWD/built-migrate" "$PWD/built-migrate"
+build_units migrations -s
 is "$RC" "0" "units written by new build as they are"
 db=$(fresh_db newunit) || BAIL_OUT "cannot create a database"
-command_checks_all 0 'up +0002 second +ok' '' "the built template units apply" -- ./built-migrate -d "$(db_url "$db")" up
-command_checks_all 0 'down +0001 first +ok' '' "the built template units roll back" -- ./built-migrate -d "$(db_url "$db")" down --all
+command_checks_all 0 'up +0002 second +ok' '' "the built template units apply" -- ./out-migrations/migrate -d "$(db_url "$db")" up
+command_checks_all 0 'down +0001 first +ok' '' "the built template units roll back" -- ./out-migrations/migrate -d "$(db_url "$db")" down --all
 
 done_testing

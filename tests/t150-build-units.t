@@ -3,12 +3,7 @@
 # rebuilds only what a changed unit needs.
 . "$(dirname "$0")/lib/tap.sh"
 
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
-build() {
-	run_cmd make -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/$1" \
-		UNITS_OUT="$PWD/out-$1" BIN="$PWD/out-$1/migrate" "$PWD/out-$1/migrate"
-}
+build() { build_units "$@"; }
 unit() {
 	mkdir -p "$(dirname "$1")"
 	cat >"$1" <<UNIT

@@ -14,12 +14,9 @@ is "$(ls docs | paste -sd' ')" \
 	"0001_create_players.pgc 0002_add_rating.pgc 0003_load_players.pgc 0004_backfill_rating.pgc 0005_backfill_rank_in_batches.pgc 0006_index_players_by_rating.pgc 0007_drop_comment.pgc" \
 	"the page has seven example units"
 
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
-run_cmd make -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/docs" \
-	UNITS_OUT="$PWD/out" BIN="$PWD/out/migrate" "$PWD/out/migrate"
+build_units docs
 is "$RC" 0 "the examples build without a warning" || diag "$ERR"
-bin=$PWD/out/migrate
+bin=$PWD/out-docs/migrate
 
 db=$(fresh_db docs) || BAIL_OUT "cannot create a database"
 url=$(db_url "$db")

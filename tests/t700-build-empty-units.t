@@ -4,19 +4,16 @@
 # the binary runs.
 . "$(dirname "$0")/lib/tap.sh"
 
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
 
 mkdir -p empty
 touch empty/.gitkeep
-run_cmd make -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/empty" \
-	UNITS_OUT="$PWD/out" BIN="$PWD/out/migrate" "$PWD/out/migrate"
+build_units empty
 is "$RC" "0" "a directory without units builds"
 unlike "$ERR" 'runtime error|AddressSanitizer' "the registry generator runs clean under the sanitizers"
-ok "the registry lists no unit" grep -q 'registry_count = 0;' out/registry.c
+ok "the registry lists no unit" grep -q 'registry_count = 0;' out-empty/registry.c
 
 db=$(fresh_db) || BAIL_OUT "cannot create a database"
-command_checks_all 0 '' '' "up with no units exits 0" -- out/migrate -d "$(db_url "$db")" up
-command_checks_all 0 '' '' "status with no units exits 0" -- out/migrate -d "$(db_url "$db")" status
+command_checks_all 0 '' '' "up with no units exits 0" -- out-empty/migrate -d "$(db_url "$db")" up
+command_checks_all 0 '' '' "status with no units exits 0" -- out-empty/migrate -d "$(db_url "$db")" status
 
 done_testing

@@ -36,8 +36,6 @@ is "$got" "$want" "a multi-line literal is inserted with its newlines, tabs and 
 command_checks_all 0 '' '' "the unit rolls back" -- "$bin" -d "$url" down
 
 # A backslash ending a line inside SQL is dropped by ecpg: refused.
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
 mkdir -p bs
 cat >bs/0001_backslash.pgc <<'UNIT'
 EXEC SQL INCLUDE migrate_unit;
@@ -52,8 +50,7 @@ next line');
 
 MIGRATE_UNIT(up, NULL, 0);
 UNIT
-run_cmd make -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/bs" \
-	UNITS_OUT="$PWD/out-bs" BIN="$PWD/out-bs/migrate" "$PWD/out-bs/migrate"
+build_units bs
 isnt "$RC" "0" "a line ending in a backslash fails the build"
 like "$ERR" 'bs/0001_backslash\.pgc:6: error: a line ends in a backslash' "the error names the unit file and line"
 

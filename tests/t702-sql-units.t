@@ -80,12 +80,7 @@ got=$(psql_val "$db3" "SELECT to_regclass('also_fine') IS NULL")
 is "$got" "t" "the failed unit was rolled back"
 
 # ---------------------------------------------------- build-time errors
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
-build() {
-	run_cmd make -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/$1" \
-		UNITS_OUT="$PWD/out-$1" BIN="$PWD/out-$1/migrate" "$PWD/out-$1/migrate"
-}
+build() { build_units "$@"; }
 sqlunit() {
 	mkdir -p "$(dirname "$1")"
 	printf '%s' "$2" >"$1"

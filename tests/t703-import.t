@@ -6,12 +6,7 @@
 # overwritten.
 . "$(dirname "$0")/lib/tap.sh"
 
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
-build() {
-	run_cmd make -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/$1" \
-		UNITS_OUT="$PWD/out-$1" BIN="$PWD/out-$1/migrate" "$PWD/out-$1/migrate"
-}
+build() { build_units "$@"; }
 schema() {
 	# pg_dump's \restrict lines carry a random key
 	pg_dump --schema-only --no-owner -T schema_migrations "$(db_url "$1")" |

@@ -9,12 +9,7 @@
 # runs only what the source had not applied.
 . "$(dirname "$0")/lib/tap.sh"
 
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
-build() {
-	run_cmd make -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/$1" \
-		UNITS_OUT="$PWD/out-$1" BIN="$PWD/out-$1/migrate" "$PWD/out-$1/migrate"
-}
+build() { build_units "$@"; }
 psql_file() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$(db_url "$1")" -f "$2" >/dev/null
 }

@@ -40,10 +40,7 @@ is "$(psql_val "$db" "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM 
 # ------------------------------------------ a malformed accept is refused
 mkdir -p bad
 printf -- '-- migrate:up\n-- migrate:accept rewrite\nSELECT 1;\n' >bad/0001_bad_accept.sql
-san=0
-case $MIGRATE_BUILD in *asan*) san=1 ;; esac
-run_cmd make -C "$MIGRATE_ROOT" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/bad" \
-	UNITS_OUT="$PWD/out" BIN="$PWD/out/migrate" "$PWD/out/migrate"
+build_units bad
 isnt "$RC" 0 "a malformed accept line fails the build"
 like "$ERR" "0001_bad_accept.sql:2: error: expected \"-- migrate:accept CODE RELATION\"" \
 	"naming the file and line"

@@ -5,74 +5,18 @@
 # `up --dry-run` of the Red7 units 0001 to 0005 and `verify` of the
 # guard_three set (transactional units, each with a down step) are run
 # with and without --no-safety on fresh databases: the observation adds one
-# round trip after each statement, and one for the whole run that lists
-# the relations at the first observed step's start; every later step
-# starts from where the previous one left them, so it costs nothing.
+# round trip after each statement and nothing more.  The relation listing
+# the run's first observed step needs rides in the runner's own round trip
+# just before it (verify's SAVEPOINT, the dry run's opening batch); every
+# later step starts from where the previous one left them.
 . "$(dirname "$0")/lib/tap.sh"
+. "$MIGRATE_ROOT/tests/lib/roundtrips.sh"
 
-pgdir=$(test_tmpdir)/rt
-pg_start "$pgdir" log_min_duration_statement=0 ||
-	BAIL_OUT "cannot start a server with log_min_duration_statement=0"
-LOG=$pgdir/server.log
-PGPORT=$(pg_port "$pgdir") || BAIL_OUT "no port for the server in $pgdir"
-export PGHOST=$pgdir PGPORT
+roundtrips_server
 UNITS=5
 
 UNIT_FILES=("$MIGRATE_ROOT"/migrations/*.pgc)
 UNIT_FILES=("${UNIT_FILES[@]:0:UNITS}")
-
-# own_statements up|down FILE...: the EXEC SQL statements of one step.
-own_statements()
-{
-	local fn=$1 f total=0 n
-	shift
-	for f in "$@"; do
-		n=$(awk -v fn="$fn" '
-			$0 ~ "^" fn "\\(void\\)" { inside = 1; next }
-			inside && /^}/ { inside = 0 }
-			inside && /EXEC SQL/ { n++ }
-			END { print n + 0 }' "$f")
-		total=$((total + n))
-	done
-	echo "$total"
-}
-
-# round_trips DB FROM: one line per round trip to database DB logged after
-# byte FROM of the log, continuation lines joined.
-round_trips()
-{
-	tail -c +$(($2 + 1)) "$LOG" | awk -v db="$1" '
-		/^[0-9][0-9][0-9][0-9]-/ {
-			if (cur != "")
-				print cur
-			cur = ""
-			if (index($0, " postgres@" db " LOG:  duration: ") &&
-				match($0, / ms  (statement|execute [^:]*): /))
-				cur = substr($0, RSTART + RLENGTH)
-			next
-		}
-		/^\t/ { if (cur != "") cur = cur " " substr($0, 2) }
-		END { if (cur != "") print cur }'
-}
-
-# run_logged BIN DB ARGS...: run BIN on DB; TRIPS gets its round trips.
-run_logged()
-{
-	local bin=$1 db=$2 from
-	shift 2
-	from=$(stat -c %s "$LOG")
-	run_cmd "$bin" -d "$(db_url "$db")" "$@"
-	TRIPS=$(round_trips "$db" "$from")
-}
-
-count_lines()
-{
-	if [ -z "$1" ]; then
-		echo 0
-	else
-		grep -c -E -e "$2" <<<"$1"
-	fi
-}
 
 own_up=$(own_statements up "${UNIT_FILES[@]}")
 ok "the five Red7 units have up statements to count" test "$own_up" -ge $UNITS

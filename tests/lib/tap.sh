@@ -57,6 +57,7 @@
 #   json_field JSON FIELD       jq -r .FIELD (FIELD may be a jq path: units[0].state)
 #   json_event JSON EVENT       the lines of JSON whose "event" is EVENT
 #   test_tmpdir                 print the per-test temporary directory
+#   build_units DIR [MAKE-ARG...]  build $PWD/DIR's units into $PWD/out-DIR/migrate
 #   set_bin SET                 print $MIGRATE_BUILD/t/SET/migrate, the binary
 #                               built from tests/units/SET/
 #
@@ -442,6 +443,18 @@ json_event()
 test_tmpdir()
 {
 	printf '%s\n' "$TEST_TMPDIR"
+}
+
+# build_units DIR [MAKE-ARG...]: builds a runner from the units in $PWD/DIR
+# into $PWD/out-DIR/migrate with the suite's build (plain or sanitizers),
+# as make check builds the test sets; OUT, ERR and RC as run_cmd sets them.
+build_units()
+{
+	local dir=$1 san=0
+	shift
+	case $MIGRATE_BUILD in *asan*) san=1 ;; esac
+	run_cmd make -C "$MIGRATE_ROOT" "$@" SAN=$san BUILD="$MIGRATE_BUILD" MIGRATIONS_DIR="$PWD/$dir" \
+		UNITS_OUT="$PWD/out-$dir" BIN="$PWD/out-$dir/migrate" "$PWD/out-$dir/migrate"
 }
 
 set_bin()
