@@ -31,20 +31,23 @@
  * the session's or the role's settings.
  *
  * Returns 0, or -1 with a one-line reason in *err (the caller frees *err
- * with free()) when the query fails; *out is then left as it was.
+ * with free()) and the SQLSTATE in sqlstate (the server's, 08006 for a
+ * lost connection, "" when there is none) when the query fails; *out is
+ * then left as it was.
  */
-int schema_describe(PGconn *conn, const char *history_table, struct buf *out, char **err)
-	__attribute__((warn_unused_result));
+int schema_describe(PGconn *conn, const char *history_table, struct buf *out, char **err,
+					char sqlstate[6]) __attribute__((warn_unused_result));
 
 /*
  * Writes into hex the lower-case hex SHA-256 of the text that
  * schema_describe would append, and a NUL, computed by the server (one
  * statement, as schema_describe): only 64 characters cross the wire and
  * the client's memory does not grow with the schema.  Returns 0, or -1
- * with a one-line reason in *err (the caller frees it).
+ * with a one-line reason in *err (the caller frees it) and sqlstate as
+ * schema_describe sets it.
  */
-int schema_fingerprint(PGconn *conn, const char *history_table, char hex[65], char **err)
-	__attribute__((warn_unused_result));
+int schema_fingerprint(PGconn *conn, const char *history_table, char hex[65], char **err,
+					   char sqlstate[6]) __attribute__((warn_unused_result));
 
 /*
  * Writes the lower-case hex SHA-256 of text[0..len) and a NUL into hex,

@@ -473,19 +473,19 @@ int
 engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
 {
 	char *err = NULL;
+	char sqlstate[6] = "";
 	int rc;
 
 	/* without the text, the server hashes it: 64 bytes, not the whole text */
 	if (text == NULL)
-		rc = schema_fingerprint(e->db->conn, e->ht.plain, hex, &err);
+		rc = schema_fingerprint(e->db->conn, e->ht.plain, hex, &err, sqlstate);
 	else
-		rc = schema_describe(e->db->conn, e->ht.plain, text, &err);
+		rc = schema_describe(e->db->conn, e->ht.plain, text, &err, sqlstate);
 	if (rc != 0)
 	{
 		struct db_error de = {0};
 
-		/* schema.pgc keeps only the text: a lost connection still exits 5 */
-		db_error_from_text(&de, PQstatus(e->db->conn) == CONNECTION_BAD ? "08006" : "", err);
+		db_error_from_text(&de, sqlstate, err);
 		rc = engine_report_db_failure(e, "describing the schema", &de);
 		db_error_clear(&de);
 		free(err);

@@ -62,10 +62,11 @@ describe(PGconn *conn, const char *history, int times, int timing, struct buf *o
 	for (int i = 0; i < times; i++)
 	{
 		char *err = NULL;
+		char sqlstate[6];
 		double t0 = now_ms();
 
 		buf_reset(out);
-		if (schema_describe(conn, history, out, &err) != 0)
+		if (schema_describe(conn, history, out, &err, sqlstate) != 0)
 		{
 			fprintf(stderr, "schema_dump: %s\n", err);
 			free(err);
