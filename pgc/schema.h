@@ -7,6 +7,7 @@
 #ifndef MIGRATE_SCHEMA_H
 #define MIGRATE_SCHEMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <libpq-fe.h>
@@ -48,6 +49,32 @@ int schema_describe(PGconn *conn, const char *history_table, struct buf *out, ch
  */
 int schema_fingerprint(PGconn *conn, const char *history_table, char hex[65], char **err,
 					   char sqlstate[6]) __attribute__((warn_unused_result));
+
+/*
+ * schema_fingerprint, and in the same statement the stamp that lets
+ * status trust the hash later without recomputing it (docs/fingerprint.md,
+ * "When status need not recompute"), for the runs that store the hash.
+ * *stamp is NULL when no stamp can be given: another transaction was in
+ * progress, an index changed validity meanwhile, or the role does not own
+ * the history table.  It may assign the caller's transaction an id.  The
+ * caller frees *stamp.
+ */
+int schema_fingerprint_stamped(PGconn *conn, const char *history_table, char hex[65], char **stamp,
+							   char **err, char sqlstate[6]) __attribute__((warn_unused_result));
+
+/*
+ * Sets *matches when the stamp stored with the history table's
+ * schema_hash column still holds: no transaction has completed since the
+ * one that stored it, and nothing it covers changed.  The newest row's
+ * schema_hash is then the live fingerprint.  One statement; outside a
+ * transaction.  Returns 0, or -1 with *err and sqlstate as above.
+ */
+int schema_stamp_matches(PGconn *conn, const char *history_table, bool *matches, char **err,
+						 char sqlstate[6]) __attribute__((warn_unused_result));
+
+/* Appends the statement that stores stamp (nothing when it is NULL). */
+void schema_stamp_sql_store(struct buf *sql, PGconn *conn, const char *qualified_table,
+							const char *stamp);
 
 /*
  * Writes the lower-case hex SHA-256 of text[0..len) and a NUL into hex,

@@ -174,6 +174,7 @@ engine_close(struct engine *e)
 		db_close(e->direct);
 	db_close(e->db);
 	history_table_free(&e->ht);
+	free(e->stamp);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -469,6 +470,20 @@ engine_txn_ended(const struct db_error *err)
 		   strstr(err->message, ENGINE_TXN_ENDED_TEXT) != NULL;
 }
 
+/* Reports a failed describe or stamp statement; returns the exit code. */
+static int
+report_describe_failure(struct engine *e, const char *sqlstate, char *err)
+{
+	struct db_error de = {0};
+	int rc;
+
+	db_error_from_text(&de, sqlstate, err);
+	rc = engine_report_db_failure(e, "describing the schema", &de);
+	db_error_clear(&de);
+	free(err);
+	return rc;
+}
+
 int
 engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
 {
@@ -482,17 +497,42 @@ engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
 	else
 		rc = schema_describe(e->db->conn, e->ht.plain, text, &err, sqlstate);
 	if (rc != 0)
-	{
-		struct db_error de = {0};
-
-		db_error_from_text(&de, sqlstate, err);
-		rc = engine_report_db_failure(e, "describing the schema", &de);
-		db_error_clear(&de);
-		free(err);
-		return rc;
-	}
+		return report_describe_failure(e, sqlstate, err);
 	if (text != NULL)
 		schema_hash_hex(text->data, text->len, hex);
+	return 0;
+}
+
+int
+engine_fingerprint_record(struct engine *e, char hex[65])
+{
+	char *err = NULL;
+	char sqlstate[6] = "";
+
+	free(e->stamp);
+	e->stamp = NULL;
+	if (schema_fingerprint_stamped(e->db->conn, e->ht.plain, hex, &e->stamp, &err, sqlstate) != 0)
+		return report_describe_failure(e, sqlstate, err);
+	log_debug("fingerprint %.12s recorded %s", hex,
+			  e->stamp != NULL ? "with a stamp" : "without a stamp (another transaction was open)");
+	return 0;
+}
+
+void
+engine_sql_store_hash(struct engine *e, struct buf *sql, const char hex[65])
+{
+	history_sql_store_hash(sql, e->db, &e->ht, hex);
+	schema_stamp_sql_store(sql, e->db->conn, e->ht.qualified, e->stamp);
+}
+
+int
+engine_stamp_current(struct engine *e, bool *current)
+{
+	char *err = NULL;
+	char sqlstate[6] = "";
+
+	if (schema_stamp_matches(e->db->conn, e->ht.plain, current, &err, sqlstate) != 0)
+		return report_describe_failure(e, sqlstate, err);
 	return 0;
 }
 

@@ -23,6 +23,7 @@ struct engine
 	bool unflushed; /* a commit of this run may not be on disk yet */
 	bool list_relations; /* up --dry-run: the opening batch also lists the
 						  * relations for the safety report (SPEC 11) */
+	char *stamp; /* the last engine_fingerprint_record's stamp, or NULL */
 };
 
 /*
@@ -61,5 +62,25 @@ int engine_redo(struct engine *e, long step);
  */
 int engine_fingerprint(struct engine *e, char hex[65], struct buf *text)
 	__attribute__((warn_unused_result));
+
+/*
+ * engine_fingerprint for a run that stores the hash in the open
+ * transaction: also keeps the stamp that lets a later status trust it
+ * (e->stamp, NULL when none can be given; docs/fingerprint.md).
+ */
+int engine_fingerprint_record(struct engine *e, char hex[65]) __attribute__((warn_unused_result));
+
+/*
+ * Appends the statements that store hex in the newest history row and,
+ * when engine_fingerprint_record gave one, its stamp.
+ */
+void engine_sql_store_hash(struct engine *e, struct buf *sql, const char hex[65]);
+
+/*
+ * Sets *current when the newest row's stored fingerprint is provably the
+ * live one without recomputing it (its stamp holds).  Returns 0 or an
+ * exit code after reporting.
+ */
+int engine_stamp_current(struct engine *e, bool *current) __attribute__((warn_unused_result));
 
 #endif

@@ -199,7 +199,7 @@ maybe_fingerprint(struct engine *e, bool last, char hex[65])
 	hex[0] = '\0';
 	if (!last)
 		return 0;
-	return engine_fingerprint(e, hex, NULL);
+	return engine_fingerprint_record(e, hex);
 }
 
 /* "committing unit 0005_name (up step) with its history row", for messages. */
@@ -249,7 +249,7 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d, long durat
 		history_sql_delete(&sql, &e->ht, u->version);
 	/* the newest row carries the run's fingerprint, even out of order */
 	if (last)
-		history_sql_store_hash(&sql, e->db, &e->ht, hex);
+		engine_sql_store_hash(e, &sql, hex);
 	if (next_unit != NULL)
 		rc = engine_commit_and_open(e, &sql, what, &ended, next_unit->version, next);
 	else
@@ -426,7 +426,7 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d, b
 	else
 		history_sql_delete(&sql, &e->ht, u->version);
 	if (last)
-		history_sql_store_hash(&sql, e->db, &e->ht, hex);
+		engine_sql_store_hash(e, &sql, hex);
 	rc = engine_commit_batch(e, &sql, "settling a no-transaction unit", NULL);
 	buf_free(&sql);
 	if (rc != 0)
@@ -628,7 +628,7 @@ run_together(struct engine *e, const struct unit *const *units, size_t n, enum d
 		else
 			history_sql_delete(&sql, &e->ht, units[i]->version);
 	}
-	history_sql_store_hash(&sql, e->db, &e->ht, hex);
+	engine_sql_store_hash(e, &sql, hex);
 	rc = engine_commit_batch(e, &sql, "recording the units in the history table", NULL);
 	buf_free(&sql);
 	if (rc != 0)

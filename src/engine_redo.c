@@ -54,7 +54,7 @@ record(struct engine *e, const struct plan_entry *const *entries, size_t n, cons
 	char hex[65];
 	struct buf sql;
 	size_t i;
-	int rc = engine_fingerprint(e, hex, NULL);
+	int rc = engine_fingerprint_record(e, hex);
 
 	if (rc != 0)
 	{
@@ -70,7 +70,7 @@ record(struct engine *e, const struct plan_entry *const *entries, size_t n, cons
 		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum, "applied",
 						   (int) up_ms[i], NULL, NULL);
 	}
-	history_sql_store_hash(&sql, e->db, &e->ht, hex);
+	engine_sql_store_hash(e, &sql, hex);
 	rc = engine_commit_batch(e, &sql, "recording the redone units in the history table", NULL);
 	buf_free(&sql);
 	return rc;
