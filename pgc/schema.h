@@ -63,14 +63,17 @@ int schema_fingerprint_stamped(PGconn *conn, const char *history_table, char hex
 							   char **err, char sqlstate[6]) __attribute__((warn_unused_result));
 
 /*
- * Sets *matches when the stamp stored with the history table's
- * schema_hash column still holds: no transaction has completed since the
- * one that stored it, and nothing it covers changed.  The newest row's
- * schema_hash is then the live fingerprint.  One statement; outside a
- * transaction.  Returns 0, or -1 with *err and sqlstate as above.
+ * Appends the statement that reads what the stamp stored with the history
+ * table's schema_hash column is checked against (one row); outside a
+ * transaction.  schema_stamp_check_result then sets *matches when the
+ * stamp still holds: no transaction has completed since the one that
+ * stored it, and nothing it covers changed, so the newest row's
+ * schema_hash is the live fingerprint.  It returns -1 when res is not
+ * that statement's row.
  */
-int schema_stamp_matches(PGconn *conn, const char *history_table, bool *matches, char **err,
-						 char sqlstate[6]) __attribute__((warn_unused_result));
+void schema_stamp_sql_check(struct buf *sql, PGconn *conn, const char *history_table);
+int schema_stamp_check_result(PGconn *conn, const PGresult *res, bool *matches)
+	__attribute__((warn_unused_result));
 
 /* Appends the statement that stores stamp (nothing when it is NULL). */
 void schema_stamp_sql_store(struct buf *sql, PGconn *conn, const char *qualified_table,

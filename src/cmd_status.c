@@ -149,6 +149,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	char live[65] = "";
 	struct buf members;
 	bool marked = false;
+	bool current = false;
 	int c;
 	int rc = 0;
 
@@ -173,9 +174,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	}
 	rc = engine_open(&e, &cli->cfg);
 	if (rc == 0)
-		rc = engine_status(&e, &h, &st);
-	if (rc == 0)
-		rc = protect_read(&e, &marked);
+		rc = engine_status_drift(&e, &h, &st, &marked, &current);
 	/*
 	 * The fingerprint is most of status's time; the stamp proves, when it
 	 * holds, that the recorded one is still the live one.
@@ -183,11 +182,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	if (rc == 0 && drift)
 	{
 		const char *recorded = recorded_hash(&h);
-		bool current = false;
 
-		if (recorded != NULL && strlen(recorded) == 64)
-			rc = engine_stamp_current(&e, &current);
-		if (rc == 0 && current)
+		if (current && recorded != NULL && strlen(recorded) == 64)
 		{
 			memcpy(live, recorded, 65);
 			log_debug("the catalog has not changed since the recorded fingerprint (its stamp "

@@ -525,23 +525,18 @@ engine_sql_store_hash(struct engine *e, struct buf *sql, const char hex[65])
 	schema_stamp_sql_store(sql, e->db->conn, e->ht.qualified, e->stamp);
 }
 
-int
-engine_stamp_current(struct engine *e, bool *current)
-{
-	char *err = NULL;
-	char sqlstate[6] = "";
-
-	if (schema_stamp_matches(e->db->conn, e->ht.plain, current, &err, sqlstate) != 0)
-		return report_describe_failure(e, sqlstate, err);
-	return 0;
-}
-
-int
-engine_status(struct engine *e, struct history *h, struct plan_status *st)
+/*
+ * engine_status, and with marked the protection mark and with current
+ * whether the fingerprint's stamp holds, read in the same round trip.
+ */
+static int
+status_read(struct engine *e, struct history *h, struct plan_status *st, bool *marked,
+			bool *current)
 {
 	struct buf sql;
-	PGresult *res[1];
+	PGresult *res[3];
 	int n = 0;
+	int i;
 	struct db_error err = {0};
 	int rc;
 
@@ -549,29 +544,64 @@ engine_status(struct engine *e, struct history *h, struct plan_status *st)
 	h->n = 0;
 	buf_init(&sql);
 	history_sql_select_all(&sql, &e->ht);
-	rc = db_batch(e->db, sql.data, res, 1, &n, &err);
+	if (marked != NULL)
+	{
+		buf_append(&sql, ";\n");
+		protect_sql_read(&sql, e);
+		buf_append(&sql, ";\n");
+		schema_stamp_sql_check(&sql, e->db->conn, e->ht.plain);
+	}
+	rc = db_batch(e->db, sql.data, res, marked != NULL ? 3 : 1, &n, &err);
 	buf_free(&sql);
 	if (rc != 0 && strcmp(err.sqlstate, "42703") == 0 && (rc = engine_refuse_foreign(e)) > 0)
 	{
 		db_error_clear(&err);
 		return rc;
 	}
-	if (rc != 0 && strcmp(err.sqlstate, "42P01") != 0)
+	/* without a history table there is neither a mark nor a stamp */
+	if (rc != 0 && (strcmp(err.sqlstate, "42P01") != 0 || n > 0))
 	{
+		for (i = 0; i < n; i++)
+			PQclear(res[i]);
 		rc = engine_report_db_failure(e, "reading the history table", &err);
 		db_error_clear(&err);
 		return rc;
 	}
 	db_error_clear(&err);
-	if (rc == 0 && n == 1)
-	{
+	if (rc != 0)
+		rc = 0; /* 42P01: no history table yet, so no rows, mark or stamp */
+	else
 		rc = history_parse(res[0], h);
-		PQclear(res[0]);
-		if (rc != 0)
-			return EXIT_UNIT_FAILED;
+	if (rc == 0 && n == 3)
+	{
+		*marked = protect_parse(res[1]);
+		rc = schema_stamp_check_result(e->db->conn, res[2], current);
+	}
+	for (i = 0; i < n; i++)
+		PQclear(res[i]);
+	if (rc != 0)
+	{
+		report_error(EXIT_UNIT_FAILED, "unexpected result reading the history table", NULL, NULL,
+					 NULL, 0);
+		return EXIT_UNIT_FAILED;
 	}
 	plan_status_build(registry_units, registry_count, h, st);
 	return 0;
+}
+
+int
+engine_status(struct engine *e, struct history *h, struct plan_status *st)
+{
+	return status_read(e, h, st, NULL, NULL);
+}
+
+int
+engine_status_drift(struct engine *e, struct history *h, struct plan_status *st, bool *marked,
+					bool *current)
+{
+	*marked = false;
+	*current = false;
+	return status_read(e, h, st, marked, current);
 }
 
 /*

@@ -42,6 +42,15 @@ void engine_close(struct engine *e);
 int engine_status(struct engine *e, struct history *h, struct plan_status *st)
 	__attribute__((warn_unused_result));
 
+/*
+ * engine_status for the status command, in the same round trip: *marked,
+ * the protection mark (protect.h); *current, whether the newest row's
+ * stored fingerprint is provably the live one without recomputing it
+ * (its stamp holds; docs/fingerprint.md).
+ */
+int engine_status_drift(struct engine *e, struct history *h, struct plan_status *st, bool *marked,
+						bool *current) __attribute__((warn_unused_result));
+
 /* Applies pending units; returns the exit code. */
 int engine_up(struct engine *e, const struct up_options *o, bool dry_run);
 
@@ -75,12 +84,5 @@ int engine_fingerprint_record(struct engine *e, char hex[65]) __attribute__((war
  * when engine_fingerprint_record gave one, its stamp.
  */
 void engine_sql_store_hash(struct engine *e, struct buf *sql, const char hex[65]);
-
-/*
- * Sets *current when the newest row's stored fingerprint is provably the
- * live one without recomputing it (its stamp holds).  Returns 0 or an
- * exit code after reporting.
- */
-int engine_stamp_current(struct engine *e, bool *current) __attribute__((warn_unused_result));
 
 #endif

@@ -33,6 +33,23 @@ protect_arm(const char *command, bool check, bool force, bool mark)
 	armed.mark = mark;
 }
 
+void
+protect_sql_read(struct buf *sql, const struct engine *e)
+{
+	/* schema-qualified, so that no search_path of the session matters */
+	buf_printf(sql,
+			   "SELECT pg_catalog.obj_description(pg_catalog.to_regclass(%s), 'pg_class') "
+			   "OPERATOR(pg_catalog.=) '" PROTECT_MARK "'",
+			   e->ht.regclass_literal);
+}
+
+bool
+protect_parse(const PGresult *res)
+{
+	return PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) &&
+		   strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+}
+
 int
 protect_read(struct engine *e, bool *marked)
 {
@@ -44,15 +61,11 @@ protect_read(struct engine *e, bool *marked)
 
 	*marked = false;
 	buf_init(&sql);
-	/* schema-qualified, so that no search_path of the session matters */
-	buf_printf(&sql,
-			   "SELECT pg_catalog.obj_description(pg_catalog.to_regclass(%s), 'pg_class') "
-			   "OPERATOR(pg_catalog.=) '" PROTECT_MARK "'",
-			   e->ht.regclass_literal);
+	protect_sql_read(&sql, e);
 	if (db_batch(e->db, sql.data, res, 1, &n, &err) != 0)
 		rc = engine_report_db_failure(e, "reading the protection mark", &err);
-	else if (n == 1 && PQntuples(res[0]) == 1 && !PQgetisnull(res[0], 0, 0))
-		*marked = strcmp(PQgetvalue(res[0], 0, 0), "t") == 0;
+	else if (n == 1)
+		*marked = protect_parse(res[0]);
 	if (n == 1)
 		PQclear(res[0]);
 	db_error_clear(&err);

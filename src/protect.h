@@ -14,6 +14,10 @@
 
 #include <stdbool.h>
 
+#include <libpq-fe.h>
+
+#include "buf.h"
+
 struct engine;
 
 /* The comment that marks a database as protected. */
@@ -38,6 +42,10 @@ int protect_on_connect(struct engine *e) __attribute__((warn_unused_result));
  * Returns 0 or the exit code after reporting.
  */
 int protect_read(struct engine *e, bool *marked) __attribute__((warn_unused_result));
+
+/* The statement protect_read sends, and what its one row says. */
+void protect_sql_read(struct buf *sql, const struct engine *e);
+bool protect_parse(const PGresult *res);
 
 /*
  * Sets the mark (on), creating the history table first when the database

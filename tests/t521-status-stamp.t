@@ -7,6 +7,14 @@
 # fingerprint was computed and commits later is never hidden.
 . "$(dirname "$0")/lib/tap.sh"
 
+# A server of its own: any transaction that completes anywhere in the
+# cluster ends a stamp, so the suite's shared server would end them at
+# random.
+pgdir=$(test_tmpdir)/pg
+pg_start "$pgdir" || BAIL_OUT "cannot start a server"
+PGHOST=$pgdir
+PGPORT=$(pg_port "$pgdir") || BAIL_OUT "no port for the server in $pgdir"
+export PGHOST PGPORT
 db=$(fresh_db stamp) || BAIL_OUT "cannot create a database"
 export DATABASE_URL=$(db_url "$db")
 HOLDS='its stamp holds'
