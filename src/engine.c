@@ -643,7 +643,12 @@ commit_batch(struct engine *e, struct buf *sql, const char *what, bool *txn_ende
 
 	if (open_next)
 		sql_open(e, sql, false, version);
-	rc = db_batch(e->db, sql->data, res, MAX_BATCH_RESULTS, &n, &err);
+	/*
+	 * Only opening the next transaction needs the results: a batch that
+	 * ends with its COMMIT may hold any number of history rows (up
+	 * --single-transaction, baseline).
+	 */
+	rc = db_batch(e->db, sql->data, open_next ? res : NULL, MAX_BATCH_RESULTS, &n, &err);
 	if (rc == 0 && open_next)
 		*next = PQntuples(res[n - 1]) > 0 ? OPENED_RECORDED : OPENED_UNRECORDED;
 	for (i = 0; i < n; i++)
