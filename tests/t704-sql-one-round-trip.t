@@ -7,7 +7,8 @@
 # unit is still reported at its .sql line, with the same message, JSON
 # and exit code as when the statements go one at a time, and the unit is
 # rolled back; a syntax error (the server parses the whole message first)
-# is reported the same way; lock timeouts are retried; .pgc units mix in;
+# is reported the same way; lock timeouts are retried; a signal cancels
+# the unit's statement and rolls the unit back; .pgc units mix in;
 # a unit that changes how the server reads strings keeps its statements
 # one at a time; and connection cuts never leave a unit half-applied.
 . "$(dirname "$0")/lib/tap.sh"
@@ -143,6 +144,35 @@ ok "after at least one retry" test "$(grep -c 'retrying' <<<"$ERR")" -ge 1
 is "$(psql_val "$db" "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")|$(psql_val "$db" "SELECT count(*) FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'email'")" \
 	"1,2,3|1" "every unit is applied, the column there"
 wait_bg holder
+
+# ---------------------------------------------------------------- signals
+# SIGINT and SIGTERM while 0002_slow's message sleeps in its second
+# statement: the statement is cancelled, the rest of the message (its
+# COMMIT included) is skipped, and the unit is rolled back.
+sig=$(set_bin sql_signal)
+sleeping()
+{
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(psql_val "$1" "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'migrate/%'
+			AND datname = current_database() AND query LIKE '%pg_sleep(60)%' AND state = 'active'")" = 1 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+for s in INT:130 TERM:143; do
+	db=$(fresh_db "sig_${s%%:*}") || BAIL_OUT "cannot create a database"
+	"$sig" -d "$(db_url "$db")" up >sig.out 2>sig.err </dev/null &
+	pid=$!
+	ok "SIG${s%%:*}: the runner sleeps inside the unit's message" sleeping "$db"
+	kill "-${s%%:*}" "$pid"
+	wait "$pid"
+	is "$?" "${s#*:}" "SIG${s%%:*}: the runner exits ${s#*:}"
+	like "$(<sig.err)" "interrupted \\(SIG${s%%:*}\\) during unit 0002_slow \\(up step\\): its statement was cancelled and the unit rolled back" \
+		"SIG${s%%:*}: the message names the unit and says it was rolled back"
+	is "$(psql_val "$db" "SELECT string_agg(version::text, ',') FROM schema_migrations")|$(psql_val "$db" "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relname LIKE 'sig%'")" \
+		"1|sig_first" "SIG${s%%:*}: only the unit before it is applied, nothing of it is left"
+done
 
 # ---------------------------------------------------------- connection cuts
 # bench/netproxy cuts the connection before the client's Nth message
