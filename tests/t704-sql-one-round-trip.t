@@ -58,6 +58,22 @@ is "$(psql_val "$db" "SELECT length(v) FROM trip_escape")" 3 \
 	"so 'a\\\\b' is read with standard_conforming_strings off, as psql reads it"
 is "$(psql_val "$db" "SELECT count(*) FROM schema_migrations")" 8 "all eight units are applied"
 
+# Which units the build gives the runner as data (the one-message path):
+# not those that change how the server reads later statements, nor
+# no-transaction ones.
+mkdir -p lex
+printf -- '-- migrate:up\nCREATE TABLE lex_plain (v text);\n' >lex/0001_plain.sql
+printf -- '-- migrate:up\nSET NAMES '"'"'UTF8'"'"';\nCREATE TABLE lex_names (v text);\n' >lex/0002_names.sql
+printf -- '-- migrate:up\nSET LOCAL client_encoding = '"'"'UTF8'"'"';\n' >lex/0003_encoding.sql
+printf -- '-- migrate:up\nset local Backslash_Quote = on;\n' >lex/0004_quote.sql
+printf -- '-- migrate:up transaction:false\nCREATE TABLE lex_notxn (v text);\n' >lex/0005_notxn.sql
+build_units lex
+is "$RC" 0 "units that set the client encoding or backslash_quote build"
+for u in 0001_plain:1 0002_names:0 0003_encoding:0 0004_quote:0 0005_notxn:0; do
+	is "$(grep -c 'MIGRATE_SQL_UNIT(.*, &sql_steps);' "out-lex/sql/${u%:*}.pgc")" "${u#*:}" \
+		"${u%:*}: its statements $([ "${u#*:}" = 1 ] && echo "may go in one message" || echo "go one at a time")"
+done
+
 run_logged "$trips" "$db" down --all
 is "$RC" 0 "down --all rolls back .sql and .pgc units"
 like "$OUT" '0 applied, 8 rolled back' "all eight"

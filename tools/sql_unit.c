@@ -399,26 +399,50 @@ write_step(const struct lowering *lw, FILE *out, const char *name, const struct 
 	fputs("\treturn 0;\n}\n\n", out);
 }
 
+/* "SET [SESSION | LOCAL] NAMES ...": client_encoding by another name. */
+static bool
+sets_names(const char *p, size_t len)
+{
+	char w[3][SQLSPLIT_WORD_MAX];
+	int n = sqlsplit_words(p, len, w, 3);
+
+	if (n < 2 || strcmp(w[0], "set") != 0)
+		return false;
+	if (strcmp(w[1], "session") == 0 || strcmp(w[1], "local") == 0)
+		return n == 3 && strcmp(w[2], "names") == 0;
+	return strcmp(w[1], "names") == 0;
+}
+
 /*
  * Whether a statement may change how the server reads the statements after
- * it (standard_conforming_strings, backslash_quote): the server parses a
- * whole message before running any of it, so such a unit's statements must
- * go one at a time, as psql sends them.
+ * it (standard_conforming_strings, backslash_quote, the client encoding):
+ * the server converts and parses a whole message before running any of
+ * it, so such a unit's statements must go one at a time, as psql sends
+ * them.  A mention anywhere counts, even in a comment: the cost of a false
+ * alarm is a round trip per statement.
  */
 static bool
 changes_lexing(const struct lowering *lw, const struct section *sec)
 {
-	static const char *const words[] = {"standard_conforming_strings", "backslash_quote"};
+	static const char *const words[] = {"standard_conforming_strings", "backslash_quote",
+										"client_encoding"};
 	size_t i;
 	size_t w;
 	const char *p;
 
 	for (i = 0; i < sec->n; i++)
-		for (p = lw->text + sec->list[i].start; p < lw->text + sec->list[i].end; p++)
+	{
+		const char *start = lw->text + sec->list[i].start;
+		const char *end = lw->text + sec->list[i].end;
+
+		if (sets_names(start, (size_t) (end - start)))
+			return true;
+		for (p = start; p < end; p++)
 			for (w = 0; w < sizeof(words) / sizeof(words[0]); w++)
-				if ((size_t) (lw->text + sec->list[i].end - p) >= strlen(words[w]) &&
+				if ((size_t) (end - p) >= strlen(words[w]) &&
 					strncasecmp(p, words[w], strlen(words[w])) == 0)
 					return true;
+	}
 	return false;
 }
 
