@@ -50,8 +50,10 @@ like "$OUT" '0006 trip_t0006 +ok' "the .pgc unit"
 like "$OUT" '0007 trip_t0007 +ok' "the .sql unit after it"
 is "$(count_lines "$TRIPS" .)" $((1 + 2 + 1 + 1 + 4 + 1 + 1)) \
 	"1 opening + 2 + 1 for the .pgc unit + 1 for the .sql unit + 4 statements, fingerprint and commit for the last"
-is "$(count_lines "$TRIPS" '^SELECT; CREATE TABLE trip_t0007 .*; COMMIT; BEGIN; ')" 1 \
-	"the .sql unit after the .pgc one goes in one message"
+is "$(count_lines "$TRIPS" '^SELECT; CREATE TABLE trip_t0007 .*; CREATE INDEX trip_t0007_name_idx .* -- no semicolon of its own; ; SELECT CASE .*; COMMIT; BEGIN; ')" 1 \
+	"the .sql unit after the .pgc one goes in one message, its last statement closed on a line of its own"
+is "$(psql_val "$db" "SELECT count(*) FROM pg_indexes WHERE indexname = 'trip_t0007_name_idx'")" 1 \
+	"and that statement ran"
 is "$(count_lines "$TRIPS" '^(SET LOCAL standard_conforming_strings|INSERT INTO trip_escape)')" 2 \
 	"the unit that changes how strings are read sends its statements one at a time"
 is "$(psql_val "$db" "SELECT length(v) FROM trip_escape")" 3 \
