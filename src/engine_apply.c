@@ -25,6 +25,7 @@
 #include "safety.h"
 #include "sql_batch.h"
 #include "step.h"
+#include "stmt_hook.h"
 #include "unitname.h"
 
 enum direction
@@ -433,6 +434,23 @@ settle_message_tail(struct engine *e, const struct unit *u, enum direction d, st
 }
 
 /*
+ * Hands the step's "-- migrate:accept" lines to the safety observer, as
+ * the step function's MIGRATE_ACCEPT calls would: outside an observed
+ * run that only warns about a code it does not know.
+ */
+static void
+accept_lines(const struct unit *u, enum direction d)
+{
+	const struct unit_sql_steps *s = u->def->sql;
+	const struct unit_sql_accept *a = d == DIR_UP ? s->up_accepts : s->down_accepts;
+	size_t n = d == DIR_UP ? s->n_up_accepts : s->n_down_accepts;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		migrate_accept(s->file, a[i].line, a[i].code, a[i].relation);
+}
+
+/*
  * Runs a plain-SQL step in one message (sql_batch.h): its n statements
  * and, with a next unit, the bookkeeping finish_unit would send in its own
  * round trip: the unit's history row, COMMIT and the next unit's opening.
@@ -455,6 +473,7 @@ run_step_message(struct engine *e, const struct unit *u, enum direction d,
 
 	memset(f, 0, sizeof(*f));
 	*committed = false;
+	accept_lines(u, d);
 	buf_init(&tail);
 	if (next_unit != NULL)
 		sql_message_tail(e, &tail, u, d, next_unit->version);

@@ -27,6 +27,14 @@ struct unit_sql_stmt
 	const char *text;
 };
 
+/* A "-- migrate:accept CODE RELATION" line of a plain-SQL unit's section. */
+struct unit_sql_accept
+{
+	int line;
+	const char *code;
+	const char *relation;
+};
+
 /*
  * A plain-SQL unit's statements as data (tools/sql_unit), beside the step
  * functions that send them one by one: with them the runner can send a
@@ -41,6 +49,11 @@ struct unit_sql_steps
 	size_t n_up;
 	const struct unit_sql_stmt *down; /* NULL when irreversible */
 	size_t n_down;
+	/* the sections' accept lines, which a step that runs reports on (safety.h) */
+	const struct unit_sql_accept *up_accepts;
+	size_t n_up_accepts;
+	const struct unit_sql_accept *down_accepts;
+	size_t n_down_accepts;
 };
 
 struct unit_def

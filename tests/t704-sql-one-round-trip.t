@@ -64,7 +64,7 @@ is "$(psql_val "$db" "SELECT count(*) FROM schema_migrations")" 8 "all eight uni
 # not those that change how the server reads later statements, nor
 # no-transaction ones.
 mkdir -p lex
-printf -- '-- migrate:up\nCREATE TABLE lex_plain (v text);\n' >lex/0001_plain.sql
+printf -- '-- migrate:up\n-- migrate:accept no-such-hazard lex_plain\nCREATE TABLE lex_plain (v text);\n' >lex/0001_plain.sql
 printf -- '-- migrate:up\nSET NAMES '"'"'UTF8'"'"';\nCREATE TABLE lex_names (v text);\n' >lex/0002_names.sql
 printf -- '-- migrate:up\nSET LOCAL client_encoding = '"'"'UTF8'"'"';\n' >lex/0003_encoding.sql
 printf -- '-- migrate:up\nset local Backslash_Quote = on;\n' >lex/0004_quote.sql
@@ -74,6 +74,15 @@ is "$RC" 0 "units that set the client encoding or backslash_quote build"
 for u in 0001_plain:1 0002_names:0 0003_encoding:0 0004_quote:0 0005_notxn:0; do
 	is "$(grep -c 'MIGRATE_SQL_UNIT(.*, &sql_steps);' "out-lex/sql/${u%:*}.pgc")" "${u#*:}" \
 		"${u%:*}: its statements $([ "${u#*:}" = 1 ] && echo "may go in one message" || echo "go one at a time")"
+done
+# An accept line naming no known hazard is warned about whichever way
+# the statements go.
+for mode in "" --single-transaction; do
+	ldb=$(fresh_db "lex$mode") || BAIL_OUT "cannot create a database"
+	command_checks_all 0 '0001 plain +ok' \
+		'lex/0001_plain\.sql:2: MIGRATE_ACCEPT names no known hazard code \("no-such-hazard"\)' \
+		"up $mode: an unknown hazard code in an accept line is warned about" \
+		-- out-lex/migrate -d "$(db_url "$ldb")" up --to 2 $mode
 done
 
 run_logged "$trips" "$db" down --all

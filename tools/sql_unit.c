@@ -385,6 +385,21 @@ write_statements(const struct lowering *lw, FILE *out, const char *name, const s
 	fputs("};\n\n", out);
 }
 
+/* The section's accept lines as a unit_sql_accept array named name. */
+static void
+write_accepts(FILE *out, const char *name, const struct section *sec)
+{
+	size_t i;
+
+	if (sec->naccepts == 0)
+		return;
+	fprintf(out, "static const struct unit_sql_accept %s[] = {\n", name);
+	for (i = 0; i < sec->naccepts; i++)
+		fprintf(out, "\t{%d, \"%s\", \"%s\"},\n", sec->accepts[i].line, sec->accepts[i].code,
+				sec->accepts[i].relation);
+	fputs("};\n\n", out);
+}
+
 static void
 write_step(const struct lowering *lw, FILE *out, const char *name, const struct section *sec)
 {
@@ -456,12 +471,16 @@ write_sql_steps(const struct lowering *lw, FILE *out)
 {
 	if (lw->up.no_transaction || changes_lexing(lw, &lw->up) || changes_lexing(lw, &lw->down))
 		return false;
+	write_accepts(out, "sql_up_accepts", &lw->up);
+	write_accepts(out, "sql_down_accepts", &lw->down);
 	fprintf(out,
 			"static const struct unit_sql_steps sql_steps = {\n"
-			"\tsql_file, %s, %zu, %s, %zu};\n\n",
+			"\tsql_file, %s, %zu, %s, %zu,\n\t%s, %zu, %s, %zu};\n\n",
 			lw->up.n > 0 ? "sql_up" : "NULL", lw->up.n,
 			lw->down.present && lw->down.n > 0 ? "sql_down" : "NULL",
-			lw->down.present ? lw->down.n : 0);
+			lw->down.present ? lw->down.n : 0, lw->up.naccepts > 0 ? "sql_up_accepts" : "NULL",
+			lw->up.naccepts, lw->down.naccepts > 0 ? "sql_down_accepts" : "NULL",
+			lw->down.naccepts);
 	return true;
 }
 
