@@ -74,11 +74,18 @@ PGresult   *migrate_sql_exec(PGconn *conn, const char *file, int line, const cha
 #endif
 
 /* flags must be a constant made of MIGRATE_UNIT_KNOWN_FLAGS (unit_def.h) */
-#define MIGRATE_UNIT(up_fn, down_fn, flags) \
-	_Static_assert(((flags) & ~MIGRATE_UNIT_KNOWN_FLAGS) == 0, \
+#define MIGRATE_UNIT(up_fn, down_fn, flags) MIGRATE_SQL_UNIT(up_fn, down_fn, flags, NULL)
+
+/*
+ * MIGRATE_UNIT for tools/sql_unit's output: sql points to the unit's
+ * statements as data (struct unit_sql_steps), or is NULL.
+ */
+#define MIGRATE_SQL_UNIT(up_fn, down_fn, unit_flags, sql_steps) \
+	_Static_assert(((unit_flags) & ~MIGRATE_UNIT_KNOWN_FLAGS) == 0, \
 				   "MIGRATE_UNIT: unknown flag bits (see unit_def.h)"); \
 	extern const struct unit_def MIGRATE_UNIT_SYMBOL; \
-	const struct unit_def MIGRATE_UNIT_SYMBOL = {(up_fn), (down_fn), (flags)}
+	const struct unit_def MIGRATE_UNIT_SYMBOL = { \
+		.up = (up_fn), .down = (down_fn), .flags = (unit_flags), .sql = (sql_steps)}
 
 #endif
 

@@ -1,6 +1,13 @@
 /*
  * engine_apply.c: running units up and down inside the transactions that
  * engine.c opens, writing their history rows and the run's fingerprint.
+ *
+ * A plain-SQL unit that runs in its own transaction costs one round trip
+ * (sql_batch.h): its statements, its history row, COMMIT and the next
+ * unit's opening go in one message.  The run's last unit sends its
+ * statements alone, since the fingerprint has to follow them; dry runs,
+ * verify, --single-transaction and no-transaction units send statements
+ * one at a time, as .pgc units do.
  */
 #include "engine.h"
 
@@ -16,7 +23,9 @@
 #include "registry.h"
 #include "report.h"
 #include "safety.h"
+#include "sql_batch.h"
 #include "step.h"
+#include "stmt_hook.h"
 #include "unitname.h"
 
 enum direction
@@ -213,6 +222,28 @@ unit_label_what(char *out, size_t size, const struct unit *u, enum direction d)
 }
 
 /*
+ * Appends the check that the unit's transaction is still the runner's and
+ * the unit's history change (hex: the fingerprint, or "").
+ */
+static void
+sql_record(struct engine *e, struct buf *sql, const struct unit *u, enum direction d, long duration,
+		   bool last, const char *hex)
+{
+	/*
+	 * Only the run's last commit waits for the disk: it flushes the WAL of
+	 * every commit before it.  A unit and its row commit together, so a
+	 * crash can only lose whole units, which the next run applies again.
+	 */
+	buf_printf(sql, "%s%s;\n", ENGINE_TXN_CHECK_SQL,
+			   last ? "" : ", pg_catalog.set_config('synchronous_commit', 'off', true)");
+	if (d == DIR_UP)
+		history_sql_insert(sql, e->db, &e->ht, u->version, u->name, u->checksum, "applied",
+						   (int) duration, hex[0] ? hex : NULL, NULL);
+	else
+		history_sql_delete(sql, &e->ht, u->version);
+}
+
+/*
  * Writes the unit's history change and commits, in one round trip; with a
  * next unit, the same round trip opens its transaction (*next says how).
  */
@@ -235,18 +266,7 @@ finish_unit(struct engine *e, const struct unit *u, enum direction d, long durat
 	}
 	unit_label_what(what, sizeof(what), u, d);
 	buf_init(&sql);
-	/*
-	 * Only the run's last commit waits for the disk: it flushes the WAL of
-	 * every commit before it.  A unit and its row commit together, so a
-	 * crash can only lose whole units, which the next run applies again.
-	 */
-	buf_printf(&sql, "%s%s;\n", ENGINE_TXN_CHECK_SQL,
-			   last ? "" : ", pg_catalog.set_config('synchronous_commit', 'off', true)");
-	if (d == DIR_UP)
-		history_sql_insert(&sql, e->db, &e->ht, u->version, u->name, u->checksum, "applied",
-						   (int) duration, hex[0] ? hex : NULL, NULL);
-	else
-		history_sql_delete(&sql, &e->ht, u->version);
+	sql_record(e, &sql, u, d, duration, last, hex);
 	/* the newest row carries the run's fingerprint, even out of order */
 	if (last)
 		engine_sql_store_hash(e, &sql, hex);
@@ -319,6 +339,198 @@ run_step(struct engine *e, const struct unit *u, enum direction d, long *duratio
 	if (!db_in_transaction(e->db))
 		return STEP_ENDED_TXN;
 	return 0;
+}
+
+#define STEP_UNPARSED (-3) /* run the step's statements one at a time instead */
+
+/*
+ * Whether u's step d may go in one message with the runner's bookkeeping
+ * (a plain-SQL unit in a transaction, not too big), and its statements.
+ */
+static bool
+message_stmts(const struct unit *u, enum direction d, const struct unit_sql_stmt **stmts, size_t *n)
+{
+	const struct unit_sql_steps *s = u->def->sql;
+
+	if (s == NULL || no_transaction(u))
+		return false;
+	*stmts = d == DIR_UP ? s->up : s->down;
+	*n = d == DIR_UP ? s->n_up : s->n_down;
+	return sql_batch_fits(*stmts, *n);
+}
+
+/*
+ * The bookkeeping that follows a plain-SQL step in its message: what
+ * finish_unit sends for a unit that is not the run's last (no
+ * fingerprint), then the opening of next_version's transaction, as
+ * engine_commit_and_open does.  The history row cannot hold the duration
+ * of a round trip that has not ended: it gets the server's time from the
+ * message's arrival to the end of the unit's statements.
+ */
+static void
+sql_message_tail(struct engine *e, struct buf *sql, const struct unit *u, enum direction d,
+				 long long next_version)
+{
+	sql_record(e, sql, u, d, 0, false, "");
+	if (d == DIR_UP)
+		buf_printf(sql,
+				   "UPDATE %s SET duration_ms = (EXTRACT(epoch FROM pg_catalog.clock_timestamp() - "
+				   "pg_catalog.statement_timestamp()) * 1000)::integer WHERE version = %lld;\n",
+				   e->ht.qualified, u->version);
+	buf_append(sql, "COMMIT;\n");
+	history_sql_begin(sql, &e->ts, false);
+	history_sql_lock(sql, &e->ht);
+	history_sql_exists(sql, &e->ht, next_version);
+}
+
+/*
+ * The connection broke while a message that ends with COMMIT was out: the
+ * server may or may not have committed it (as engine.c says of its commit
+ * batches).  Returns 5.
+ */
+static int
+report_message_lost(struct engine *e, const struct unit *u, enum direction d,
+					const struct db_error *err)
+{
+	struct db_error why = {"", err->message, err->detail,
+						   "whether the server committed it is unknown; the unit and its history "
+						   "row commit together, never one without the other: run \"migrate "
+						   "status\" to see whether it is applied"};
+	char what[320];
+	char msg[512];
+
+	memcpy(why.sqlstate, err->sqlstate, sizeof(why.sqlstate));
+	unit_label_what(what, sizeof(what), u, d);
+	snprintf(msg, sizeof(msg), "%s: lost the connection to %s", what, e->db->description);
+	report_error(EXIT_CONNECT, msg, &why, NULL, NULL, 0);
+	return EXIT_CONNECT;
+}
+
+/*
+ * After a message with bookkeeping (a next unit) failed or broke: 0 with
+ * *committed when its COMMIT went through (the next unit's opening did
+ * not: the caller opens it again), else the exit code, reported.
+ */
+static int
+settle_message_tail(struct engine *e, const struct unit *u, enum direction d, struct sql_batch *b,
+					bool *committed)
+{
+	char what[320];
+
+	engine_rollback(e->db);
+	if (b->committed)
+	{
+		log_debug("opening the next transaction failed (%s); opening it again", b->err.message);
+		*committed = true;
+		e->unflushed = true;
+		return 0;
+	}
+	if (b->status == SQL_BATCH_TAIL_FAILED && engine_txn_ended(&b->err))
+		return report_txn_ended(u, d, false);
+	if (b->status == SQL_BATCH_LOST && interrupt_pending() == 0)
+		return report_message_lost(e, u, d, &b->err);
+	unit_label_what(what, sizeof(what), u, d);
+	return engine_report_db_failure(e, what, &b->err);
+}
+
+/*
+ * Hands the step's "-- migrate:accept" lines to the safety observer, as
+ * the step function's MIGRATE_ACCEPT calls would: outside an observed
+ * run that only warns about a code it does not know.
+ */
+static void
+accept_lines(const struct unit *u, enum direction d)
+{
+	const struct unit_sql_steps *s = u->def->sql;
+	const struct unit_sql_accept *a = d == DIR_UP ? s->up_accepts : s->down_accepts;
+	size_t n = d == DIR_UP ? s->n_up_accepts : s->n_down_accepts;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		migrate_accept(s->file, a[i].line, a[i].code, a[i].relation);
+}
+
+/*
+ * Runs a plain-SQL step in one message (sql_batch.h): its n statements
+ * and, with a next unit, the bookkeeping finish_unit would send in its own
+ * round trip: the unit's history row, COMMIT and the next unit's opening.
+ * Returns 0, with *committed when the message committed the unit (*next
+ * then says how the next unit's transaction opened) and without it when
+ * finish_unit is still to run (the run's last unit); STEP_FAILED,
+ * STEP_ENDED_TXN as run_step; STEP_UNPARSED when the server could not
+ * parse the message (nothing of it ran; the transaction is aborted); or
+ * an exit code, reported.  *duration is the time of the round trip.
+ */
+static int
+run_step_message(struct engine *e, const struct unit *u, enum direction d,
+				 const struct unit_sql_stmt *stmts, size_t n, const struct unit *next_unit,
+				 long *duration, struct step_failure *f, bool *committed, enum opened *next)
+{
+	struct sql_batch b;
+	struct buf tail;
+	long t0 = engine_now_ms();
+	int rc = 0;
+
+	memset(f, 0, sizeof(*f));
+	*committed = false;
+	accept_lines(u, d);
+	buf_init(&tail);
+	if (next_unit != NULL)
+		sql_message_tail(e, &tail, u, d, next_unit->version);
+	sql_batch_run(e->db->conn, stmts, n, tail.data, &b);
+	*duration = engine_now_ms() - t0;
+	buf_free(&tail);
+	switch (b.status)
+	{
+		case SQL_BATCH_OK:
+			*committed = next_unit != NULL;
+			if (*committed)
+			{
+				*next = PQntuples(b.last) > 0 ? OPENED_RECORDED : OPENED_UNRECORDED;
+				e->unflushed = true;
+			}
+			else if (interrupt_pending() != 0)
+			{
+				/* as run_step: the signal came after the statements, before the commit */
+				db_error_from_text(&f->err, "57014", "interrupted");
+				rc = STEP_FAILED;
+			}
+			else if (!db_in_transaction(e->db))
+				rc = STEP_ENDED_TXN;
+			break;
+		case SQL_BATCH_UNPARSED:
+			log_debug("unit %lld: the server could not parse its statements as one message (%s); "
+					  "sending them one at a time",
+					  u->version, b.err.message);
+			rc = STEP_UNPARSED;
+			break;
+		case SQL_BATCH_STMT_FAILED:
+			f->file = u->def->sql->file;
+			f->line = stmts[b.stmt].line;
+			f->err = b.err;
+			memset(&b.err, 0, sizeof(b.err));
+			rc = STEP_FAILED;
+			break;
+		case SQL_BATCH_NOT_SENT:
+			f->err = b.err;
+			memset(&b.err, 0, sizeof(b.err));
+			rc = STEP_FAILED;
+			break;
+		case SQL_BATCH_TAIL_FAILED:
+		case SQL_BATCH_LOST:
+			if (next_unit == NULL)
+			{
+				/* no COMMIT was sent: the server rolls the unit back */
+				f->err = b.err;
+				memset(&b.err, 0, sizeof(b.err));
+				rc = STEP_FAILED;
+			}
+			else
+				rc = settle_message_tail(e, u, d, &b, committed);
+			break;
+	}
+	sql_batch_clear(&b);
+	return rc;
 }
 
 /*
@@ -472,6 +684,7 @@ static int
 run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
 		 const struct unit *next_unit, bool *skipped, enum opened *next)
 {
+	bool one_message = true;
 	int attempt;
 
 	*skipped = false;
@@ -482,19 +695,39 @@ run_unit(struct engine *e, const struct unit *u, enum direction d, bool last,
 	{
 		struct step_failure f;
 		long duration;
+		bool committed = false;
+		const struct unit_sql_stmt *stmts;
+		size_t n;
 		int rc;
 
-		rc = run_step(e, u, d, &duration, &f);
+		/* a last unit without statements has nothing to send before finish_unit */
+		if (one_message && message_stmts(u, d, &stmts, &n) && (n > 0 || next_unit != NULL))
+			rc = run_step_message(e, u, d, stmts, n, next_unit, &duration, &f, &committed, next);
+		else
+			rc = run_step(e, u, d, &duration, &f);
 		if (rc == 0)
 		{
-			rc = finish_unit(e, u, d, duration, last, next_unit, next);
+			if (!committed)
+				rc = finish_unit(e, u, d, duration, last, next_unit, next);
 			if (rc == 0)
 				report_unit(dir_name(d), u->version, u->name, "ok", duration);
 			return rc;
 		}
+		if (rc > 0)
+			return rc;
 		engine_rollback(e->db);
 		if (rc == STEP_ENDED_TXN)
 			return report_txn_ended(u, d, false);
+		if (rc == STEP_UNPARSED)
+		{
+			/* none of it ran: the statements one at a time report the failure as ever */
+			one_message = false;
+			attempt--;
+			rc = begin_unit(e, u, d, OPENED_NOT, skipped);
+			if (rc != 0 || *skipped)
+				return rc;
+			continue;
+		}
 		if (strcmp(f.err.sqlstate, "55P03") != 0 || attempt >= e->cfg->lock_retries)
 		{
 			rc = report_step_failure(e, u, d, &f, true);

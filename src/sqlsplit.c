@@ -413,6 +413,7 @@ statement(struct sqlsplit *s, size_t start, size_t end, int line, bool at_semico
 	s->start = start;
 	s->end = end;
 	s->line = line;
+	s->terminated = at_semicolon;
 	reset_statement(s);
 	return SQLSPLIT_STATEMENT;
 }
@@ -447,6 +448,7 @@ sqlsplit_next(struct sqlsplit *s)
 	int line = 0;
 
 	s->empty = true;
+	s->terminated = false;
 	s->what = NULL;
 	while (s->pos < s->len)
 	{

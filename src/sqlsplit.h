@@ -49,6 +49,7 @@ struct sqlsplit
 	size_t end; /* offset just past the statement or marker line */
 	int line; /* 1-based line of start */
 	bool empty; /* the statement holds only comments and ";" */
+	bool terminated; /* the statement ends with its own semicolon */
 	const char *what; /* UNTERMINATED: "string", "quoted identifier", ... */
 
 	/* lexer state, private */

@@ -43,7 +43,7 @@ up(void)
 }
 
 extern const struct unit_def MIGRATE_UNIT_SYMBOL;
-const struct unit_def MIGRATE_UNIT_SYMBOL = {up, NULL, 0x8u};
+const struct unit_def MIGRATE_UNIT_SYMBOL = {.up = up, .flags = 0x8u};
 UNIT
 build raw
 is "$RC" 0 "a unit that fills its descriptor by hand builds"

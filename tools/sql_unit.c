@@ -7,11 +7,14 @@
  * optionally "-- migrate:down" sections, each marker alone on its line
  * (dbmate's format, SPEC section 2).  Each section is split into
  * statements with psql's rules (src/sqlsplit.c), and each statement
- * becomes one C string literal holding its exact bytes, sent with
+ * becomes one C string literal holding its exact bytes, in an array of
+ * {line, text} per section that the step functions send one by one with
  * PQexec on the runner's connection: ecpg's grammar never sees the SQL,
  * rows a statement returns are read and dropped, and "$1" or "?" in a
  * body stay what they are.  A failed statement is reported at FILE.sql
  * and the statement's first line (#line directives map the C to it too).
+ * The arrays are also exported (MIGRATE_SQL_UNIT), so that the runner can
+ * send a step's statements together with its bookkeeping in one message.
  *
  * Refused, with FILE:LINE and exit 1: psql meta-commands (a backslash
  * outside quotes), quotes or comments that do not end, COPY from STDIN
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sqlsplit.h"
 
@@ -31,6 +35,7 @@ struct stmt
 	size_t start;
 	size_t end;
 	int line;
+	bool terminated;
 };
 
 /* "-- migrate:accept CODE RELATION": a live-database hazard accepted (SPEC 11). */
@@ -287,6 +292,7 @@ take_statement(struct lowering *lw, const struct sqlsplit *s)
 	sec->list[sec->n].start = s->start;
 	sec->list[sec->n].end = s->end;
 	sec->list[sec->n].line = s->line;
+	sec->list[sec->n].terminated = s->terminated;
 	sec->n++;
 }
 
@@ -358,6 +364,42 @@ write_literal(FILE *out, const char *p, size_t n)
 	putc('"', out);
 }
 
+/* The section's statements as a unit_sql_stmt array named name. */
+static void
+write_statements(const struct lowering *lw, FILE *out, const char *name, const struct section *sec)
+{
+	size_t i;
+
+	if (sec->n == 0)
+		return;
+	fprintf(out, "static const struct unit_sql_stmt %s[] = {\n", name);
+	for (i = 0; i < sec->n; i++)
+	{
+		const struct stmt *st = &sec->list[i];
+
+		fprintf(out, "#line %d \"%s\"\n\t{%d, %s,\n\t\t", st->line, lw->path, st->line,
+				st->terminated ? "true" : "false");
+		write_literal(out, lw->text + st->start, st->end - st->start);
+		fputs("},\n", out);
+	}
+	fputs("};\n\n", out);
+}
+
+/* The section's accept lines as a unit_sql_accept array named name. */
+static void
+write_accepts(FILE *out, const char *name, const struct section *sec)
+{
+	size_t i;
+
+	if (sec->naccepts == 0)
+		return;
+	fprintf(out, "static const struct unit_sql_accept %s[] = {\n", name);
+	for (i = 0; i < sec->naccepts; i++)
+		fprintf(out, "\t{%d, \"%s\", \"%s\"},\n", sec->accepts[i].line, sec->accepts[i].code,
+				sec->accepts[i].relation);
+	fputs("};\n\n", out);
+}
+
 static void
 write_step(const struct lowering *lw, FILE *out, const char *name, const struct section *sec)
 {
@@ -367,21 +409,86 @@ write_step(const struct lowering *lw, FILE *out, const char *name, const struct 
 	for (i = 0; i < sec->naccepts; i++)
 		fprintf(out, "#line %d \"%s\"\n\tMIGRATE_ACCEPT(\"%s\", \"%s\");\n", sec->accepts[i].line,
 				lw->path, sec->accepts[i].code, sec->accepts[i].relation);
+	if (sec->n > 0)
+		fprintf(out, "\tsql_run_all(sql_%s, %zu);\n", name, sec->n);
+	fputs("\treturn 0;\n}\n\n", out);
+}
+
+/* "SET [SESSION | LOCAL] NAMES ...": client_encoding by another name. */
+static bool
+sets_names(const char *p, size_t len)
+{
+	char w[3][SQLSPLIT_WORD_MAX];
+	int n = sqlsplit_words(p, len, w, 3);
+
+	if (n < 2 || strcmp(w[0], "set") != 0)
+		return false;
+	if (strcmp(w[1], "session") == 0 || strcmp(w[1], "local") == 0)
+		return n == 3 && strcmp(w[2], "names") == 0;
+	return strcmp(w[1], "names") == 0;
+}
+
+/*
+ * Whether a statement may change how the server reads the statements after
+ * it (standard_conforming_strings, backslash_quote, the client encoding):
+ * the server converts and parses a whole message before running any of
+ * it, so such a unit's statements must go one at a time, as psql sends
+ * them.  A mention anywhere counts, even in a comment: the cost of a false
+ * alarm is a round trip per statement.
+ */
+static bool
+changes_lexing(const struct lowering *lw, const struct section *sec)
+{
+	static const char *const words[] = {"standard_conforming_strings", "backslash_quote",
+										"client_encoding"};
+	size_t i;
+	size_t w;
+	const char *p;
+
 	for (i = 0; i < sec->n; i++)
 	{
-		const struct stmt *st = &sec->list[i];
+		const char *start = lw->text + sec->list[i].start;
+		const char *end = lw->text + sec->list[i].end;
 
-		fprintf(out, "#line %d \"%s\"\n\tsql_run(%d,\n\t\t", st->line, lw->path, st->line);
-		write_literal(out, lw->text + st->start, st->end - st->start);
-		fputs(");\n", out);
+		if (sets_names(start, (size_t) (end - start)))
+			return true;
+		for (p = start; p < end; p++)
+			for (w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+				if ((size_t) (end - p) >= strlen(words[w]) &&
+					strncasecmp(p, words[w], strlen(words[w])) == 0)
+					return true;
 	}
-	fputs("\treturn 0;\n}\n\n", out);
+	return false;
+}
+
+/*
+ * The unit's statements as data for the runner's one-message path: only
+ * for a unit that runs in a transaction and leaves the server's lexing
+ * alone.
+ */
+static bool
+write_sql_steps(const struct lowering *lw, FILE *out)
+{
+	if (lw->up.no_transaction || changes_lexing(lw, &lw->up) || changes_lexing(lw, &lw->down))
+		return false;
+	write_accepts(out, "sql_up_accepts", &lw->up);
+	write_accepts(out, "sql_down_accepts", &lw->down);
+	fprintf(out,
+			"static const struct unit_sql_steps sql_steps = {\n"
+			"\tsql_file, %s, %zu, %s, %zu,\n\t%s, %zu, %s, %zu};\n\n",
+			lw->up.n > 0 ? "sql_up" : "NULL", lw->up.n,
+			lw->down.present && lw->down.n > 0 ? "sql_down" : "NULL",
+			lw->down.present ? lw->down.n : 0, lw->up.naccepts > 0 ? "sql_up_accepts" : "NULL",
+			lw->up.naccepts, lw->down.naccepts > 0 ? "sql_down_accepts" : "NULL",
+			lw->down.naccepts);
+	return true;
 }
 
 static void
 write_unit(const struct lowering *lw, FILE *out)
 {
 	bool reversible = lw->down.present;
+	bool data;
 
 	fprintf(out,
 			"/* Generated by tools/sql_unit from %s: do not edit, edit that file. */\n"
@@ -407,15 +514,27 @@ write_unit(const struct lowering *lw, FILE *out)
 			"\t\tdefault:\n"
 			"\t\t\tmigrate_pq_failed(sql_file, line, res);\n"
 			"\t}\n"
+			"}\n\n"
+			"static void __attribute__((unused))\n"
+			"sql_run_all(const struct unit_sql_stmt *stmts, size_t n)\n"
+			"{\n"
+			"\tsize_t i;\n\n"
+			"\tfor (i = 0; i < n; i++)\n"
+			"\t\tsql_run(stmts[i].line, stmts[i].text);\n"
 			"}\n\n",
 			lw->path, lw->path);
+	write_statements(lw, out, "sql_up", &lw->up);
+	if (reversible)
+		write_statements(lw, out, "sql_down", &lw->down);
 	write_step(lw, out, "up", &lw->up);
 	if (reversible)
 		write_step(lw, out, "down", &lw->down);
-	fprintf(out, "MIGRATE_UNIT(up, %s, %s%s%s);\n", reversible ? "down" : "NULL",
+	data = write_sql_steps(lw, out);
+	fprintf(out, "MIGRATE_SQL_UNIT(up, %s, %s%s%s, %s);\n", reversible ? "down" : "NULL",
 			reversible ? "" : "MIGRATE_IRREVERSIBLE",
 			!reversible && lw->up.no_transaction ? " | " : "",
-			lw->up.no_transaction ? "MIGRATE_NO_TRANSACTION" : (reversible ? "0" : ""));
+			lw->up.no_transaction ? "MIGRATE_NO_TRANSACTION" : (reversible ? "0" : ""),
+			data ? "&sql_steps" : "NULL");
 }
 
 static char *

@@ -13,9 +13,10 @@ step_ok(void)
 	return 0;
 }
 
-static const struct unit_def plain = {step_ok, step_ok, 0};
-static const struct unit_def irreversible = {step_ok, NULL, MIGRATE_IRREVERSIBLE};
-static const struct unit_def notx = {step_ok, step_ok, MIGRATE_NO_TRANSACTION};
+static const struct unit_def plain = {.up = step_ok, .down = step_ok};
+static const struct unit_def irreversible = {.up = step_ok, .flags = MIGRATE_IRREVERSIBLE};
+static const struct unit_def notx = {
+	.up = step_ok, .down = step_ok, .flags = MIGRATE_NO_TRANSACTION};
 
 static struct unit units[] = {
 	{1, "one", "m/0001_one.pgc", "c1", &plain},

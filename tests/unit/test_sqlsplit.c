@@ -48,6 +48,23 @@ split(const char *text, bool lines, bool markers)
 	return out;
 }
 
+/* "t" or "f" for each statement of text: whether it ended with its own ";". */
+static const char *
+terminated(const char *text)
+{
+	static char out[64];
+	struct sqlsplit s;
+	enum sqlsplit_status st;
+	size_t n = 0;
+
+	sqlsplit_init(&s, text, strlen(text), marker_m, NULL);
+	while ((st = sqlsplit_next(&s)) != SQLSPLIT_END && n + 1 < sizeof(out))
+		if (st == SQLSPLIT_STATEMENT)
+			out[n++] = s.terminated ? 't' : 'f';
+	out[n] = '\0';
+	return out;
+}
+
 int
 main(void)
 {
@@ -135,5 +152,9 @@ main(void)
 		ok(sqlsplit_words("COMMIT;", 7, w, 3) == 1 && strcmp(w[0], "commit") == 0,
 		   "a word ends at a semicolon");
 	}
+	is(terminated("SELECT 1; SELECT 2"), "tf",
+	   "the last statement without a semicolon is not terminated");
+	is(terminated("SELECT 1 -- c;"), "f", "nor one whose last ; is in a -- comment");
+	is(terminated("SELECT 1;\n-- m\nSELECT 2 -- x;\n-- m\n"), "tf", "nor one that a marker ends");
 	return done_testing();
 }

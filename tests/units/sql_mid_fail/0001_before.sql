@@ -1,0 +1,5 @@
+-- 0001 before: test unit (sql_mid_fail, t704).
+-- migrate:up
+CREATE TABLE mid_before (id int);
+-- migrate:down
+DROP TABLE mid_before;

@@ -1,0 +1,6 @@
+-- 0002 trip_t0002: test unit (sql_trips, t704): a table and an index.
+-- migrate:up
+CREATE TABLE trip_t0002 (id bigint NOT NULL, name text NOT NULL);
+CREATE INDEX trip_t0002_name_idx ON trip_t0002 (name);
+-- migrate:down
+DROP TABLE trip_t0002;
