@@ -542,6 +542,7 @@ static int
 round_trip(struct engine *e, const struct unit *u, struct verify_result *r, struct buf *why,
 		   struct buf *diff)
 {
+	const char *release = "RELEASE SAVEPOINT migrate_verify_up";
 	bool reversible = unit_def_reversible(u->def);
 	bool rolled_back = false;
 	struct catalog_mark mark;
@@ -571,14 +572,14 @@ round_trip(struct engine *e, const struct unit *u, struct verify_result *r, stru
 		rc = exec_sql(e, "SAVEPOINT migrate_verify_down", "verify");
 		if (rc == 0)
 			rc = down_half(e, u, &mark, &before, r, why, diff, &rolled_back);
-		if (rc == 0 && !rolled_back)
-			rc = exec_sql(e,
-						  "ROLLBACK TO SAVEPOINT migrate_verify_down; "
-						  "RELEASE SAVEPOINT migrate_verify_down",
-						  "verify");
+		/* back to after the up step, the unit staying applied, in the same round trip */
+		if (!rolled_back)
+			release = "ROLLBACK TO SAVEPOINT migrate_verify_down; "
+					  "RELEASE SAVEPOINT migrate_verify_down; "
+					  "RELEASE SAVEPOINT migrate_verify_up";
 	}
 	if (rc == 0)
-		rc = exec_sql(e, "RELEASE SAVEPOINT migrate_verify_up", "verify");
+		rc = exec_sql(e, release, "verify");
 	catalog_mark_free(&mark);
 	buf_free(&before);
 	return rc;
