@@ -30,8 +30,9 @@
  *    wrapping 32-bit order; xmin 0 to 2 (frozen, bootstrap) is old.  The
  *    comparison can only take an xmin more than 2^31 ids old (which
  *    vacuum freezes long before) for a new one, never a new one for an
- *    old one, and the former only sends the unit to the exact path.  The same query asks whether any id in [S(B), S(A)) is marked
- *    aborted: another session's rollback only costs the exact path.
+ *    old one, and the former only sends the unit to the exact path.  The
+ *    same query asks whether any id in [S(B), S(A)) is marked aborted:
+ *    another session's rollback only costs the exact path.
  *
  * Within one catalog, let I, U, D be the counted inserts, updates and
  * deletes.  Each insert makes one new version, each update one new
@@ -41,7 +42,8 @@
  * exactly one of the D + U removals, so D - I removals hit versions that
  * were live at B.  With I = D none did: live(A) = live(B) - removed_old +
  * new_alive = live(B), the very same row versions.  The fingerprint is
- * computed from catalog rows, so it is the same too.  Updates made in
+ * computed from pg_catalog rows, so it is the same too (a catalog's TOAST
+ * rows go with the rows that point to them).  Updates made in
  * place without a new version (relpages, relhasindex; index validity
  * flags, which change in place only in CREATE/DROP INDEX CONCURRENTLY, and
  * verify runs no no-transaction unit) are not in the fingerprint.  The
