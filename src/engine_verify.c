@@ -502,6 +502,7 @@ down_half(struct engine *e, const struct unit *u, const struct catalog_mark *mar
 {
 	struct step_failure f;
 	struct buf after;
+	char vt[VERTEXT_SIZE];
 	char hex[65];
 	bool same;
 	int rc;
@@ -518,6 +519,9 @@ down_half(struct engine *e, const struct unit *u, const struct catalog_mark *mar
 		rc = catalog_check(e, mark, &same);
 		if (rc != 0)
 			return rc;
+		log_debug("%s_%s: %s", vertext(u->version, vt), u->name,
+				  same ? "the catalog marks prove the down step exact"
+					   : "the catalog marks leave it open: describing the schema");
 		if (same)
 		{
 			r->verdict = VERIFY_REVERSIBLE;
@@ -548,6 +552,7 @@ round_trip(struct engine *e, const struct unit *u, struct verify_result *r, stru
 	struct catalog_mark mark;
 	struct step_failure f;
 	struct buf before;
+	char vt[VERTEXT_SIZE];
 	char hex[65];
 	int rc;
 
@@ -556,7 +561,11 @@ round_trip(struct engine *e, const struct unit *u, struct verify_result *r, stru
 	/* an irreversible unit's round trip ends after its up step: no mark */
 	rc = savepoint_up(e, reversible ? &mark : NULL);
 	if (rc == 0 && reversible && !mark.ok)
+	{
+		log_debug("%s_%s: no catalog mark (track_counts off?): describing the schema",
+				  vertext(u->version, vt), u->name);
 		rc = engine_fingerprint(e, hex, &before);
+	}
 	if (rc == 0 && run_step(e, u, true, &f) != 0)
 	{
 		r->verdict = judge_failure(u, true, &f, why);

@@ -69,6 +69,14 @@ done
 like "$(json_event "$fast" summary | jq -c .)" '"reversible":8,"irreversible":1,.*"broken":5' \
 	"the summary counts the same verdicts"
 
+# -v says which way each unit went
+db=$(fresh_db vverbose) || BAIL_OUT "cannot create a database"
+run_cmd "$bin" -v -d "$(db_url "$db")" verify --all
+like "$ERR" 'debug: 0002_new_table: the catalog marks prove the down step exact' \
+	"-v says when the catalog marks prove a unit"
+like "$ERR" 'debug: 0004_add_drop_column: the catalog marks leave it open: describing the schema' \
+	"and when the schema is described"
+
 # --- without usable counters: the exact path for every unit
 db=$(fresh_db vexact) || BAIL_OUT "cannot create a database"
 PGOPTIONS='-c track_counts=off' run_logged "$bin" "$db" verify --all --json
