@@ -4,17 +4,26 @@
  * Everything happens in one transaction that holds the migration lock and
  * is always rolled back.  Each unit runs in savepoints:
  *
- *   SAVEPOINT up; fingerprint; up step;
- *     SAVEPOINT down; down step; fingerprint; ROLLBACK TO down;
+ *   SAVEPOINT up; catalog mark; up step;
+ *     SAVEPOINT down; down step; catalog mark [; scan]; ROLLBACK TO down;
  *   RELEASE up                         -- the unit stays applied
  *
  * so the reference state of unit k is what the ups of the units before it
- * built, and the up step runs once.  With --all the transaction first
- * empties the database (wipe_sql_format), so that this holds
- * from unit 1 on whatever the database held: no down step of an earlier
- * run, with its leftovers, ever builds the reference state.  A guard
- * (guard_sql) makes any COMMIT of the transaction fail, so that a unit
- * that commits cannot make any of this permanent.
+ * built, and the up step runs once.  The two catalog marks usually prove
+ * that the down step left every catalog row as it was (catalog_mark.c),
+ * and the unit is reversible without describing the schema.  When they
+ * cannot, the exact path decides: describe the schema after the down
+ * step, ROLLBACK TO up, describe it as it was before, compare, and run the
+ * up step again (unobserved: its hazards were reported the first time) so
+ * that the unit stays applied.  Without a usable mark (track_counts off)
+ * the schema is described before the up step and after the down step.
+ *
+ * With --all the transaction first empties the database
+ * (wipe_sql_format), so that this holds from unit 1 on whatever the
+ * database held: no down step of an earlier run, with its leftovers, ever
+ * builds the reference state.  A guard (guard_sql) makes any COMMIT of
+ * the transaction fail, so that a unit that commits cannot make any of
+ * this permanent.
  */
 #include "engine_verify.h"
 
@@ -23,6 +32,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "catalog_mark.h"
 #include "engine_internal.h"
 #include "exitcode.h"
 #include "interrupt.h"
@@ -145,7 +155,7 @@ static const char guard_sql[] =
 	"CREATE CONSTRAINT TRIGGER migrate_verify_guard AFTER INSERT ON pg_temp.migrate_verify_guard\n"
 	"  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW\n"
 	"  EXECUTE FUNCTION pg_temp.migrate_verify_guard();\n"
-	"INSERT INTO pg_temp.migrate_verify_guard VALUES (1);\n";
+	"INSERT INTO pg_temp.migrate_verify_guard VALUES (1);\n" CATALOG_MARK_TABLE_SQL;
 
 /*
  * SQLSTATEs of a step that fails only because verify runs the units' steps
@@ -198,16 +208,19 @@ exec_sql(struct engine *e, const char *sql, const char *what)
 
 /*
  * The savepoint a unit's round trip starts with, sent in one round trip
- * with the relation listing the safety report needs before the run's
- * first observed step (SPEC 11: at most one extra round trip per
- * statement).  A listing that fails is undone; the step then lists the
- * relations itself.  Returns 0, or the exit code after reporting.
+ * with the catalog mark (when mark is not NULL) and the relation listing
+ * the safety report needs before the run's first observed step (SPEC 11:
+ * at most one extra round trip per statement).  A mark or listing that
+ * fails is undone: the mark is then unusable (mark->ok false), and the
+ * step lists the relations itself.  Returns 0, or the exit code after
+ * reporting.
  */
 static int
-savepoint_up(struct engine *e)
+savepoint_up(struct engine *e, struct catalog_mark *mark)
 {
 	const char *listing = safety_listing_sql();
-	PGresult *res[SAFETY_LISTING_RESULTS + 1];
+	PGresult *res[SAFETY_LISTING_RESULTS + 2];
+	int first = mark != NULL ? 2 : 1; /* the listing's first result */
 	struct db_error err = {0};
 	struct buf sql;
 	bool set;
@@ -215,26 +228,31 @@ savepoint_up(struct engine *e)
 	int i;
 	int rc;
 
-	if (listing[0] == '\0')
+	if (listing[0] == '\0' && mark == NULL)
 		return exec_sql(e, "SAVEPOINT migrate_verify_up", "verify");
 	buf_init(&sql);
-	buf_printf(&sql, "SAVEPOINT migrate_verify_up;%s", listing);
-	rc = db_batch(e->db, sql.data, res, SAFETY_LISTING_RESULTS + 1, &n, &err);
+	buf_printf(&sql, "SAVEPOINT migrate_verify_up;%s%s", mark != NULL ? catalog_mark_sql : "",
+			   listing);
+	rc = db_batch(e->db, sql.data, res, SAFETY_LISTING_RESULTS + 2, &n, &err);
 	buf_free(&sql);
-	if (rc == 0)
-		safety_take_listing(res + 1, n - 1);
+	if (mark != NULL && n >= 2)
+		catalog_mark_read(mark, res[1]);
+	if (rc == 0 && listing[0] != '\0')
+		safety_take_listing(res + first, n - first);
 	set = n >= 1 && PQresultStatus(res[0]) == PGRES_COMMAND_OK;
 	for (i = 0; i < n; i++)
 		PQclear(res[i]);
 	if (rc == 0)
 		return 0;
-	if (set && !db_error_is_connection(&err))
+	if (set && !db_error_is_connection(&err) && interrupt_pending() == 0)
 	{
-		log_debug("the relation listing failed (%s); the step lists them", err.message);
+		log_debug("%s failed (%s); the step goes on without it",
+				  n < first ? "the catalog mark" : "the relation listing", err.message);
 		db_error_clear(&err);
 		return exec_sql(e,
-						"ROLLBACK TO SAVEPOINT migrate_safety_obs; "
-						"RELEASE SAVEPOINT migrate_safety_obs;",
+						n < first ? "ROLLBACK TO SAVEPOINT migrate_verify_up"
+								  : "ROLLBACK TO SAVEPOINT migrate_safety_obs; "
+									"RELEASE SAVEPOINT migrate_safety_obs;",
 						"verify");
 	}
 	rc = engine_report_db_failure(e, "verify", &err);
@@ -308,14 +326,185 @@ judge_failure(const struct unit *u, bool up, const struct step_failure *f, struc
 	return up ? VERIFY_FAILED : VERIFY_BROKEN;
 }
 
-/* The down half: compares the schema after the down step with *before. */
+/* Sets the verdict from the schema's canonical text before and after. */
+static void
+judge_schema(const struct buf *before, const struct buf *after, struct verify_result *r,
+			 struct buf *why, struct buf *diff)
+{
+	r->ndiff = schema_diff(before->data, after->data, VERIFY_DIFF_LINES, diff);
+	r->verdict = r->ndiff > 0 ? VERIFY_BROKEN : VERIFY_REVERSIBLE;
+	if (r->ndiff > 0)
+		buf_printf(why,
+				   "the down step did not restore the schema: %zu line%s of the "
+				   "canonical text differ%s (- lost, + left over)",
+				   r->ndiff, r->ndiff == 1 ? "" : "s", r->ndiff == 1 ? "s" : "");
+}
+
+/*
+ * Runs sql, one statement, in a savepoint of its own and hands its result
+ * to *res (PQclear it).  A failure other than a lost connection or a
+ * signal is undone and leaves *res NULL: the caller then takes the exact
+ * path.  Returns 0, or the exit code after reporting.
+ */
 static int
-down_half(struct engine *e, const struct unit *u, const struct buf *before, struct verify_result *r,
-		  struct buf *why, struct buf *diff)
+guarded_query(struct engine *e, const char *sql, PGresult **res)
+{
+	PGresult *r[3];
+	struct db_error err = {0};
+	struct buf full;
+	int n = 0;
+	int i;
+	int rc;
+
+	buf_init(&full);
+	buf_printf(&full, "SAVEPOINT migrate_verify_mark;%sRELEASE SAVEPOINT migrate_verify_mark;",
+			   sql);
+	rc = db_batch(e->db, full.data, r, 3, &n, &err);
+	buf_free(&full);
+	*res = NULL;
+	for (i = 0; i < n; i++)
+	{
+		if (rc == 0 && i == 1)
+			*res = r[i];
+		else
+			PQclear(r[i]);
+	}
+	if (rc == 0)
+		return 0;
+	if (n >= 1 && !db_error_is_connection(&err) && interrupt_pending() == 0)
+	{
+		log_debug("the catalog check failed (%s); the schema is described", err.message);
+		db_error_clear(&err);
+		return exec_sql(e,
+						"ROLLBACK TO SAVEPOINT migrate_verify_mark; "
+						"RELEASE SAVEPOINT migrate_verify_mark",
+						"verify");
+	}
+	rc = engine_report_db_failure(e, "verify", &err);
+	db_error_clear(&err);
+	return rc;
+}
+
+/*
+ * After the down step: takes the second catalog mark and, when the
+ * counters leave it open, scans the catalogs that changed.  Sets *same
+ * when the catalogs are proven as they were at *mark (catalog_mark.c);
+ * anything less leaves it false.  Returns 0, or the exit code after
+ * reporting.
+ */
+static int
+catalog_check(struct engine *e, const struct catalog_mark *mark, bool *same)
+{
+	struct catalog_mark after;
+	struct buf scan;
+	PGresult *res;
+	int rc;
+
+	*same = false;
+	catalog_mark_init(&after);
+	buf_init(&scan);
+	rc = guarded_query(e, catalog_mark_sql, &res);
+	if (rc == 0 && res != NULL && catalog_mark_read(&after, res))
+	{
+		switch (catalog_mark_compare(mark, &after, &scan))
+		{
+			case CATALOG_UNCHANGED:
+				*same = true;
+				break;
+			case CATALOG_SCAN:
+				PQclear(res);
+				rc = guarded_query(e, scan.data, &res);
+				*same = rc == 0 && res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
+						PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "f") == 0;
+				break;
+			case CATALOG_IN_DOUBT:
+				break;
+		}
+	}
+	PQclear(res);
+	buf_free(&scan);
+	catalog_mark_free(&after);
+	return rc;
+}
+
+/*
+ * Applies u's up step again after the exact path rolled it back, so that
+ * the units after it see it.  Its hazards were reported the first time
+ * (safety_begin observes a step once per run).  Should the step that
+ * passed on this very schema fail now, that failure is the verdict,
+ * rather than verifying the units after it without it.  Returns 0 or the
+ * exit code after reporting.
+ */
+static int
+apply_again(struct engine *e, const struct unit *u, struct verify_result *r, struct buf *why,
+			struct buf *diff)
+{
+	struct step_failure f;
+	int rc;
+
+	if (run_step(e, u, true, &f) == 0)
+		return 0;
+	buf_reset(why);
+	buf_reset(diff);
+	r->ndiff = 0;
+	r->verdict = judge_failure(u, true, &f, why);
+	rc = check_transaction(e, u, &f);
+	db_error_clear(&f.err);
+	if (rc == 0)
+		rc = exec_sql(e, "ROLLBACK TO SAVEPOINT migrate_verify_up", "verify");
+	return rc;
+}
+
+/*
+ * The exact path when the catalog marks could not prove the down step
+ * exact: describes the schema after the down step, rolls back to before
+ * the up step (migrate_verify_down goes with it) and describes it there,
+ * compares, and applies the up step again.  Returns 0 or the exit code
+ * after reporting.
+ */
+static int
+exact_path(struct engine *e, const struct unit *u, struct verify_result *r, struct buf *why,
+		   struct buf *diff)
+{
+	struct buf before;
+	struct buf after;
+	char hex[65];
+	int rc;
+
+	buf_init(&before);
+	buf_init(&after);
+	rc = engine_fingerprint(e, hex, &after);
+	if (rc == 0)
+		rc = exec_sql(e, "ROLLBACK TO SAVEPOINT migrate_verify_up", "verify");
+	if (rc == 0)
+		rc = engine_fingerprint(e, hex, &before);
+	if (rc == 0)
+	{
+		judge_schema(&before, &after, r, why, diff);
+		rc = apply_again(e, u, r, why, diff);
+	}
+	buf_free(&before);
+	buf_free(&after);
+	return rc;
+}
+
+/*
+ * The down half, in savepoint migrate_verify_down: runs the down step and
+ * judges what it left, against mark when it is usable, else against the
+ * text *before.  Sets *rolled_back when the exact path rolled back to
+ * migrate_verify_up (and so past migrate_verify_down).  Returns 0 or the
+ * exit code after reporting.
+ */
+static int
+down_half(struct engine *e, const struct unit *u, const struct catalog_mark *mark,
+		  const struct buf *before, struct verify_result *r, struct buf *why, struct buf *diff,
+		  bool *rolled_back)
 {
 	struct step_failure f;
 	struct buf after;
+	char vt[VERTEXT_SIZE];
 	char hex[65];
+	bool same;
 	int rc;
 
 	if (run_step(e, u, false, &f) != 0)
@@ -325,18 +514,26 @@ down_half(struct engine *e, const struct unit *u, const struct buf *before, stru
 		db_error_clear(&f.err);
 		return rc;
 	}
+	if (mark->ok)
+	{
+		rc = catalog_check(e, mark, &same);
+		if (rc != 0)
+			return rc;
+		log_debug("%s_%s: %s", vertext(u->version, vt), u->name,
+				  same ? "the catalog marks prove the down step exact"
+					   : "the catalog marks leave it open: describing the schema");
+		if (same)
+		{
+			r->verdict = VERIFY_REVERSIBLE;
+			return 0;
+		}
+		*rolled_back = true;
+		return exact_path(e, u, r, why, diff);
+	}
 	buf_init(&after);
 	rc = engine_fingerprint(e, hex, &after);
 	if (rc == 0)
-	{
-		r->ndiff = schema_diff(before->data, after.data, VERIFY_DIFF_LINES, diff);
-		r->verdict = r->ndiff > 0 ? VERIFY_BROKEN : VERIFY_REVERSIBLE;
-		if (r->ndiff > 0)
-			buf_printf(why,
-					   "the down step did not restore the schema: %zu line%s of the "
-					   "canonical text differ%s (- lost, + left over)",
-					   r->ndiff, r->ndiff == 1 ? "" : "s", r->ndiff == 1 ? "s" : "");
-	}
+		judge_schema(before, &after, r, why, diff);
 	buf_free(&after);
 	return rc;
 }
@@ -349,16 +546,26 @@ static int
 round_trip(struct engine *e, const struct unit *u, struct verify_result *r, struct buf *why,
 		   struct buf *diff)
 {
+	const char *release = "RELEASE SAVEPOINT migrate_verify_up";
 	bool reversible = unit_def_reversible(u->def);
+	bool rolled_back = false;
+	struct catalog_mark mark;
 	struct step_failure f;
 	struct buf before;
+	char vt[VERTEXT_SIZE];
 	char hex[65];
 	int rc;
 
 	buf_init(&before);
-	rc = savepoint_up(e);
-	if (rc == 0 && reversible)
+	catalog_mark_init(&mark);
+	/* an irreversible unit's round trip ends after its up step: no mark */
+	rc = savepoint_up(e, reversible ? &mark : NULL);
+	if (rc == 0 && reversible && !mark.ok)
+	{
+		log_debug("%s_%s: no catalog mark (track_counts off?): describing the schema",
+				  vertext(u->version, vt), u->name);
 		rc = engine_fingerprint(e, hex, &before);
+	}
 	if (rc == 0 && run_step(e, u, true, &f) != 0)
 	{
 		r->verdict = judge_failure(u, true, &f, why);
@@ -373,15 +580,16 @@ round_trip(struct engine *e, const struct unit *u, struct verify_result *r, stru
 	{
 		rc = exec_sql(e, "SAVEPOINT migrate_verify_down", "verify");
 		if (rc == 0)
-			rc = down_half(e, u, &before, r, why, diff);
-		if (rc == 0)
-			rc = exec_sql(e,
-						  "ROLLBACK TO SAVEPOINT migrate_verify_down; "
-						  "RELEASE SAVEPOINT migrate_verify_down",
-						  "verify");
+			rc = down_half(e, u, &mark, &before, r, why, diff, &rolled_back);
+		/* back to after the up step, the unit staying applied, in the same round trip */
+		if (!rolled_back)
+			release = "ROLLBACK TO SAVEPOINT migrate_verify_down; "
+					  "RELEASE SAVEPOINT migrate_verify_down; "
+					  "RELEASE SAVEPOINT migrate_verify_up";
 	}
 	if (rc == 0)
-		rc = exec_sql(e, "RELEASE SAVEPOINT migrate_verify_up", "verify");
+		rc = exec_sql(e, release, "verify");
+	catalog_mark_free(&mark);
 	buf_free(&before);
 	return rc;
 }

@@ -8,7 +8,9 @@
 # round trip after each statement and nothing more.  The relation listing
 # the run's first observed step needs rides in the runner's own round trip
 # just before it (verify's SAVEPOINT, the dry run's opening batch); every
-# later step starts from where the previous one left them.
+# later step starts from where the previous one left them, but for the
+# step after a unit that verify applied a second time (its exact path),
+# whose relations are new ones: that listing rides in the next SAVEPOINT.
 . "$(dirname "$0")/lib/tap.sh"
 . "$MIGRATE_ROOT/tests/lib/roundtrips.sh"
 
@@ -27,6 +29,7 @@ ok "the guard_three units have up and down statements to count" \
 	test "$three_up" -ge 3 -a "$three_down" -ge 3
 
 SNAPSHOT='migrate_safety_obs;.*FROM pg_catalog\.pg_class c JOIN pg_catalog\.pg_namespace'
+DESCRIBE='SAVEPOINT migrate_schema_pin'
 OBSERVE='migrate_safety_obs;.*WITH l AS \(SELECT relation'
 
 # cost BIN CMD...: the round trips of CMD with and without --no-safety,
@@ -62,14 +65,23 @@ cost "$(set_bin guard_three)" verify
 is "$RC" 0 "verify of the guard_three units passes"
 stmts=$((three_up + three_down))
 note "verify: $EXTRA extra round trips for $stmts statements"
-is "$(count_lines "$SAFE" "$SNAPSHOT")" 1 "one query lists the relations, for the whole run"
+# 0020's down drops the column its up added: the table's catalog rows are
+# new versions, so verify describes the schema (after the down step, then
+# before the up step) and applies the up step again.
+is "$(count_lines "$SAFE" "$DESCRIBE")" 2 "one guard_three unit (0020) takes verify's exact path"
+is "$(count_lines "$SAFE" "$SNAPSHOT")" 2 \
+	"one query lists the relations, and one more after the unit applied again"
 is "$(count_lines "$SAFE" "$OBSERVE")" "$stmts" "one observation after each statement"
 ok "the observation costs at most one round trip per statement ($EXTRA <= $stmts)" \
 	test "$EXTRA" -le "$stmts"
 
-# The Red7 units with their no-transaction ones: still one listing.
+# The Red7 units with their no-transaction ones: one listing, and one
+# after each unit applied again.
 cost "$MIGRATE_BIN" verify
-note "verify of every Red7 unit: $EXTRA extra round trips"
-is "$(count_lines "$SAFE" "$SNAPSHOT")" 1 "verify of every Red7 unit lists the relations once"
+again=$(($(count_lines "$SAFE" "$DESCRIBE") / 2))
+note "verify of every Red7 unit: $EXTRA extra round trips, $again units applied again"
+listings=$(count_lines "$SAFE" "$SNAPSHOT")
+ok "verify of every Red7 unit lists the relations once, and after a unit applied again ($listings <= 1 + $again)" \
+	test "$listings" -ge 1 -a "$listings" -le $((1 + again))
 
 done_testing

@@ -1,0 +1,3 @@
+-- 0012 one_way: no down: irreversible.
+-- migrate:up
+CREATE TABLE one_way (a integer);
