@@ -174,7 +174,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	}
 	rc = engine_open(&e, &cli->cfg);
 	if (rc == 0)
-		rc = engine_status_drift(&e, &h, &st, &marked, &current);
+		rc = engine_status_drift(&e, &h, &st, &marked, drift ? &current : NULL);
 	/*
 	 * The fingerprint is most of status's time; the stamp proves, when it
 	 * holds, that the recorded one is still the live one.

@@ -7,7 +7,9 @@
  * writes its history row, commits, and opens the next unit's transaction
  * (BEGIN with the settings, the lock, the re-read of the next unit's row).
  * The first unit shares the opening batch that also creates the history
- * table and reads it whole.
+ * table and reads it whole.  A transactional plain-SQL unit sends its
+ * statements in that same batch (engine_apply.c, sql_batch.c): one round
+ * trip per unit.
  */
 #include "engine.h"
 
@@ -527,7 +529,8 @@ engine_sql_store_hash(struct engine *e, struct buf *sql, const char hex[65])
 
 /*
  * engine_status, and with marked the protection mark and with current
- * whether the fingerprint's stamp holds, read in the same round trip.
+ * (when not NULL) whether the fingerprint's stamp holds, read in the same
+ * round trip.
  */
 static int
 status_read(struct engine *e, struct history *h, struct plan_status *st, bool *marked,
@@ -548,10 +551,13 @@ status_read(struct engine *e, struct history *h, struct plan_status *st, bool *m
 	{
 		buf_append(&sql, ";\n");
 		protect_sql_read(&sql, e);
+	}
+	if (current != NULL)
+	{
 		buf_append(&sql, ";\n");
 		schema_stamp_sql_check(&sql, e->db->conn, e->ht.plain);
 	}
-	rc = db_batch(e->db, sql.data, res, marked != NULL ? 3 : 1, &n, &err);
+	rc = db_batch(e->db, sql.data, res, 1 + (marked != NULL) + (current != NULL), &n, &err);
 	buf_free(&sql);
 	if (rc != 0 && strcmp(err.sqlstate, "42703") == 0 && (rc = engine_refuse_foreign(e)) > 0)
 	{
@@ -570,12 +576,12 @@ status_read(struct engine *e, struct history *h, struct plan_status *st, bool *m
 	db_error_clear(&err);
 	if (rc != 0)
 		rc = 0; /* 42P01: no history table yet, so no rows, mark or stamp */
-	else
-		rc = history_parse(res[0], h);
-	if (rc == 0 && n == 3)
+	else if ((rc = history_parse(res[0], h)) == 0)
 	{
-		*marked = protect_parse(res[1]);
-		rc = schema_stamp_check_result(e->db->conn, res[2], current);
+		if (marked != NULL)
+			*marked = protect_parse(res[1]);
+		if (current != NULL)
+			rc = schema_stamp_check_result(e->db->conn, res[n - 1], current);
 	}
 	for (i = 0; i < n; i++)
 		PQclear(res[i]);
@@ -600,7 +606,8 @@ engine_status_drift(struct engine *e, struct history *h, struct plan_status *st,
 					bool *current)
 {
 	*marked = false;
-	*current = false;
+	if (current != NULL)
+		*current = false;
 	return status_read(e, h, st, marked, current);
 }
 

@@ -44,7 +44,8 @@ int engine_status(struct engine *e, struct history *h, struct plan_status *st)
 
 /*
  * engine_status for the status command, in the same round trip: *marked,
- * the protection mark (protect.h); *current, whether the newest row's
+ * the protection mark (protect.h); *current (current may be NULL: not
+ * read), whether the newest row's
  * stored fingerprint is provably the live one without recomputing it
  * (its stamp holds; docs/fingerprint.md).
  */
