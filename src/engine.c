@@ -622,8 +622,8 @@ engine_status_drift(struct engine *e, struct history *h, struct plan_status *st,
  * or may not have committed it, and only the database can say which.
  * Returns 5.
  */
-static int
-report_commit_lost(struct engine *e, const char *what, const struct db_error *err)
+int
+engine_report_commit_lost(struct engine *e, const char *what, const struct db_error *err)
 {
 	struct db_error why = {"", err->message, err->detail,
 						   "whether the server committed it is unknown; the unit and its history "
@@ -672,7 +672,7 @@ commit_batch(struct engine *e, struct buf *sql, const char *what, bool *txn_ende
 		else if (txn_ended != NULL && engine_txn_ended(&err))
 			*txn_ended = true;
 		else if (db_error_is_connection(&err) && interrupt_pending() == 0)
-			rc = report_commit_lost(e, what, &err);
+			rc = engine_report_commit_lost(e, what, &err);
 		else
 			rc = engine_report_db_failure(e, what, &err);
 	}

@@ -384,29 +384,6 @@ sql_message_tail(struct engine *e, struct buf *sql, const struct unit *u, enum d
 }
 
 /*
- * The connection broke while a message that ends with COMMIT was out: the
- * server may or may not have committed it (as engine.c says of its commit
- * batches).  Returns 5.
- */
-static int
-report_message_lost(struct engine *e, const struct unit *u, enum direction d,
-					const struct db_error *err)
-{
-	struct db_error why = {"", err->message, err->detail,
-						   "whether the server committed it is unknown; the unit and its history "
-						   "row commit together, never one without the other: run \"migrate "
-						   "status\" to see whether it is applied"};
-	char what[320];
-	char msg[512];
-
-	memcpy(why.sqlstate, err->sqlstate, sizeof(why.sqlstate));
-	unit_label_what(what, sizeof(what), u, d);
-	snprintf(msg, sizeof(msg), "%s: lost the connection to %s", what, e->db->description);
-	report_error(EXIT_CONNECT, msg, &why, NULL, NULL, 0);
-	return EXIT_CONNECT;
-}
-
-/*
  * After a message with bookkeeping (a next unit) failed or broke: 0 with
  * *committed when its COMMIT went through (the next unit's opening did
  * not: the caller opens it again), else the exit code, reported.
@@ -427,9 +404,9 @@ settle_message_tail(struct engine *e, const struct unit *u, enum direction d, st
 	}
 	if (b->status == SQL_BATCH_TAIL_FAILED && engine_txn_ended(&b->err))
 		return report_txn_ended(u, d, false);
-	if (b->status == SQL_BATCH_LOST && interrupt_pending() == 0)
-		return report_message_lost(e, u, d, &b->err);
 	unit_label_what(what, sizeof(what), u, d);
+	if (b->status == SQL_BATCH_LOST && interrupt_pending() == 0)
+		return engine_report_commit_lost(e, what, &b->err);
 	return engine_report_db_failure(e, what, &b->err);
 }
 

@@ -47,6 +47,13 @@ int engine_refuse_foreign(struct engine *e);
 int engine_report_db_failure(struct engine *e, const char *what, const struct db_error *err);
 
 /*
+ * The connection was lost while a batch ending with COMMIT was out:
+ * reports that whether it committed is unknown (what names the batch).
+ * Returns 5.
+ */
+int engine_report_commit_lost(struct engine *e, const char *what, const struct db_error *err);
+
+/*
  * Opens a transaction holding the lock, creates the history table when
  * missing and reads every row into *h.  Retries lock timeouts; returns 0
  * or an exit code.
