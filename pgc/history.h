@@ -81,6 +81,13 @@ void history_sql_columns(struct buf *sql, const char *regclass_literal);
 /* SELECT that returns one row when version has a row, none otherwise. */
 void history_sql_exists(struct buf *sql, const struct history_table *ht, long long version);
 
+/*
+ * duration_ms for history_sql_insert: the server's time from the arrival
+ * of the message that holds the INSERT, for a row written in the same
+ * message as the unit's statements.
+ */
+#define HISTORY_DURATION_OF_MESSAGE (-1)
+
 /* INSERT of a row; schema_hash and owner may be NULL. */
 void history_sql_insert(struct buf *sql, struct db *db, const struct history_table *ht,
 						long long version, const char *name, const char *checksum,

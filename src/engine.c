@@ -327,13 +327,8 @@ refuse_standby(struct engine *e)
 	return EXIT_CONNECT;
 }
 
-/*
- * The batch that opens a locked transaction: BEGIN and the settings, the
- * lock, then (all) the history table's creation and every row, or
- * (otherwise) whether version has a row.
- */
-static void
-sql_open(struct engine *e, struct buf *sql, bool all, long long version)
+void
+engine_sql_open(struct engine *e, struct buf *sql, bool all, long long version)
 {
 	history_sql_begin(sql, &e->ts, all);
 	history_sql_lock(sql, &e->ht);
@@ -355,7 +350,7 @@ answered_standby(PGresult **res, int n)
 }
 
 /*
- * Sends sql_open's batch, retrying lock timeouts; on success *last is the
+ * Sends engine_sql_open's batch, retrying lock timeouts; on success *last is the
  * batch's last result (the caller clears it).  Returns 0 or an exit code.
  */
 static int
@@ -379,7 +374,7 @@ open_locked(struct engine *e, bool all, long long version, PGresult **last)
 		if ((rc = engine_check_interrupt(e)) != 0)
 			return rc;
 		buf_init(&sql);
-		sql_open(e, &sql, all, version);
+		engine_sql_open(e, &sql, all, version);
 		buf_append(&sql, listing);
 		rc = db_batch(e->db, sql.data, res, MAX_BATCH_RESULTS, &n, &err);
 		buf_free(&sql);
@@ -649,7 +644,7 @@ commit_batch(struct engine *e, struct buf *sql, const char *what, bool *txn_ende
 	int rc;
 
 	if (open_next)
-		sql_open(e, sql, false, version);
+		engine_sql_open(e, sql, false, version);
 	/*
 	 * Only opening the next transaction needs the results: a batch that
 	 * ends with its COMMIT may hold any number of history rows (up

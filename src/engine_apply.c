@@ -371,16 +371,9 @@ static void
 sql_message_tail(struct engine *e, struct buf *sql, const struct unit *u, enum direction d,
 				 long long next_version)
 {
-	sql_record(e, sql, u, d, 0, false, "");
-	if (d == DIR_UP)
-		buf_printf(sql,
-				   "UPDATE %s SET duration_ms = (EXTRACT(epoch FROM pg_catalog.clock_timestamp() - "
-				   "pg_catalog.statement_timestamp()) * 1000)::integer WHERE version = %lld;\n",
-				   e->ht.qualified, u->version);
+	sql_record(e, sql, u, d, HISTORY_DURATION_OF_MESSAGE, false, "");
 	buf_append(sql, "COMMIT;\n");
-	history_sql_begin(sql, &e->ts, false);
-	history_sql_lock(sql, &e->ht);
-	history_sql_exists(sql, &e->ht, next_version);
+	engine_sql_open(e, sql, false, next_version);
 }
 
 /*

@@ -47,6 +47,13 @@ int engine_refuse_foreign(struct engine *e);
 int engine_report_db_failure(struct engine *e, const char *what, const struct db_error *err);
 
 /*
+ * Appends the batch that opens a locked transaction: BEGIN and the
+ * settings, the lock, then (all) the history table's creation and every
+ * row, or (otherwise) whether version has a row.
+ */
+void engine_sql_open(struct engine *e, struct buf *sql, bool all, long long version);
+
+/*
  * The connection was lost while a batch ending with COMMIT was out:
  * reports that whether it committed is unknown (what names the batch).
  * Returns 5.

@@ -24,6 +24,16 @@ record() {
 	"$MIGRATE_BIN" down --to 4 -q && "$MIGRATE_BIN" up --to 5 -q
 }
 
+# Waits up to 10 s until SQL (a count) reads 1.
+wait_for_one() {
+	local _
+	for _ in $(seq 1 100); do
+		[ "$(psql_val "$db" "$1")" = 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # status -v: sets OUT (the JSON summary), ERR and RC
 status_v() {
 	run_migrate status --json -v
@@ -113,10 +123,7 @@ psql -XAtq -d "$db" <"$fifo" >/dev/null 2>&1 &
 open_pid=$!
 exec 7>"$fifo"
 echo "BEGIN; CREATE TABLE opened_before (id int);" >&7
-for _ in $(seq 1 100); do
-	[ "$(psql_val "$db" "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' AND backend_xid IS NOT NULL")" = 1 ] && break
-	sleep 0.1
-done
+wait_for_one "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' AND backend_xid IS NOT NULL"
 "$MIGRATE_BIN" down --to 4 -q
 run_migrate up --to 5 -v
 like "$ERR" 'recorded without a stamp' "up records no stamp while another transaction is open"
@@ -139,16 +146,10 @@ psql -XAtq -d "$db" <"$fifo.2" >/dev/null 2>&1 &
 reader_pid=$!
 exec 7>"$fifo.2"
 echo "BEGIN; SELECT count(*) FROM achievements;" >&7
-for _ in $(seq 1 100); do
-	[ "$(psql_val "$db" "SELECT count(*) FROM pg_locks WHERE relation = 'achievements'::regclass AND granted AND pid <> pg_backend_pid()")" = 1 ] && break
-	sleep 0.1
-done
+wait_for_one "SELECT count(*) FROM pg_locks WHERE relation = 'achievements'::regclass AND granted AND pid <> pg_backend_pid()"
 psql -XAtq -d "$db" -c "DROP INDEX CONCURRENTLY ach_name_idx" >/dev/null 2>&1 &
 dic_pid=$!
-for _ in $(seq 1 100); do
-	[ "$(psql_val "$db" "SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('ach_name_idx') AND NOT indisvalid")" = 1 ] && break
-	sleep 0.1
-done
+wait_for_one "SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('ach_name_idx') AND NOT indisvalid"
 is "$(psql_val "$db" "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('ach_name_idx')")" "f" \
 	"DROP INDEX CONCURRENTLY has marked the index invalid and waits for a reader"
 status_v
