@@ -183,16 +183,38 @@ engine_close(struct engine *e)
 void
 engine_rollback(struct db *db)
 {
+	engine_rollback_then(db, NULL);
+}
+
+void
+engine_rollback_then(struct db *db, const char *then)
+{
 	struct db_error err = {0};
+	char *sql = NULL;
 	int attempt;
 
+	if (then != NULL && then[0] != '\0')
+	{
+		struct buf b;
+
+		buf_init(&b);
+		buf_printf(&b, "ROLLBACK;%s", then);
+		sql = buf_detach(&b);
+		buf_free(&b);
+	}
 	/* stops the repeated cancel of a signal, which would cancel the ROLLBACK */
 	(void) interrupt_pending();
 	for (attempt = 0; attempt < 2; attempt++)
 	{
 		if (db == NULL || PQstatus(db->conn) != CONNECTION_OK || !db_in_transaction(db) ||
-			db_exec(db, "ROLLBACK", &err) == 0)
+			db_exec(db, sql ? sql : "ROLLBACK", &err) == 0)
 			break;
+		if (!db_in_transaction(db) && PQstatus(db->conn) == CONNECTION_OK)
+		{
+			/* rolled back; what followed it failed */
+			log_debug("after the rollback: %s", err.message);
+			break;
+		}
 		log_debug("rollback failed: %s", err.message);
 		/* a cancel sent just before may have hit it: once more */
 		if (strcmp(err.sqlstate, "57014") != 0)
@@ -200,6 +222,7 @@ engine_rollback(struct db *db)
 		db_error_clear(&err);
 	}
 	db_error_clear(&err);
+	free(sql);
 }
 
 static void

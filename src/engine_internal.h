@@ -33,6 +33,12 @@ bool engine_lock_backoff(int attempt);
 /* Rolls back db's open transaction, if any (db may be NULL). */
 void engine_rollback(struct db *db);
 /*
+ * engine_rollback, with then (SQL, or NULL) sent in the same message
+ * after the ROLLBACK, on the same session even behind a transaction-mode
+ * pooler; a failure of then only goes to the debug log.
+ */
+void engine_rollback_then(struct db *db, const char *then);
+/*
  * 0, or after a SIGINT or SIGTERM: rolls back what is open, reports the
  * interruption and returns its exit code (130, 143).
  */

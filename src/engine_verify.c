@@ -41,6 +41,7 @@
 #include "report.h"
 #include "vertext.h"
 #include "safety.h"
+#include "safety_window.h"
 #include "schema_diff.h"
 #include "step.h"
 
@@ -550,6 +551,7 @@ round_trip(struct engine *e, const struct unit *u, struct verify_result *r, stru
 	bool reversible = unit_def_reversible(u->def);
 	bool rolled_back = false;
 	struct catalog_mark mark;
+	struct safety_window window;
 	struct step_failure f;
 	struct buf before;
 	char vt[VERTEXT_SIZE];
@@ -560,6 +562,8 @@ round_trip(struct engine *e, const struct unit *u, struct verify_result *r, stru
 	catalog_mark_init(&mark);
 	/* an irreversible unit's round trip ends after its up step: no mark */
 	rc = savepoint_up(e, reversible ? &mark : NULL);
+	if (safety_window_from_mark(&window, &mark))
+		safety_set_window(&window);
 	if (rc == 0 && reversible && !mark.ok)
 	{
 		log_debug("%s_%s: no catalog mark (track_counts off?): describing the schema",
@@ -589,6 +593,7 @@ round_trip(struct engine *e, const struct unit *u, struct verify_result *r, stru
 	}
 	if (rc == 0)
 		rc = exec_sql(e, release, "verify");
+	safety_set_window(NULL);
 	catalog_mark_free(&mark);
 	buf_free(&before);
 	return rc;
@@ -661,7 +666,7 @@ engine_verify(struct engine *e, bool all, verify_report_fn report, void *arg)
 			rc = verify_unit(e, p->unit, report, arg);
 	}
 	/* verify never changes anything */
-	engine_rollback(e->db);
+	engine_rollback_then(e->db, safety_release_sql());
 	plan_status_free(&st);
 	history_free(&h);
 	return rc;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <ecpglib.h>
 #include <sqlca.h>
@@ -23,22 +24,10 @@
 #include "log.h"
 #include "registry.h"
 #include "safety_internal.h"
+#include "safety_sql.h"
+#include "safety_window.h"
 #include "step.h"
 #include "vertext.h"
-
-/*
- * The ctids of the catalog rows describing relation X: any DDL on it
- * gives one of them a new ctid.  Read for the relations on which earlier
- * units of the same run hold a blocking lock already, whose pg_locks rows
- * cannot show whether a later statement takes that lock again.
- */
-#define SIGNATURE(X)                                                                           \
-	"concat_ws('|', (SELECT ctid::text FROM pg_catalog.pg_class WHERE oid = " X "), "          \
-	"(SELECT string_agg(ctid::text, ',') FROM pg_catalog.pg_attribute WHERE attrelid = " X     \
-	"), (SELECT string_agg(ctid::text, ',' ORDER BY oid) FROM pg_catalog.pg_constraint "       \
-	"WHERE conrelid = " X "), (SELECT string_agg(ctid::text, ',') FROM pg_catalog.pg_trigger " \
-	"WHERE tgrelid = " X "), (SELECT string_agg(ctid::text, ',') FROM pg_catalog.pg_index "    \
-	"WHERE indrelid = " X "))"
 
 /* The runner's own granted relation locks on relation X, comma-separated. */
 #define OWN_LOCKS(X)                                                         \
@@ -68,36 +57,6 @@
 										   "'information_schema') "                               \
 										   "AND n.nspname !~ '^pg_(toast|temp_)' ORDER BY c.oid;"
 
-/* lock_timeout and every row the transaction has touched so far. */
-#define GLOBALS_SQL                                                                 \
-	"SELECT pg_catalog.current_setting('lock_timeout'), coalesce(sum(seq_tup_read " \
-	"+ coalesce(idx_tup_fetch, 0) + n_tup_ins + n_tup_upd + n_tup_del), 0)::int8 "  \
-	"FROM pg_catalog.pg_stat_xact_user_tables;"
-
-/*
- * After a statement: the relations locked or scanned by this transaction;
- * %s is the list of oids whose SIGNATURE to read.
- */
-#define OBSERVE_SQL                                                                               \
-	"WITH l AS (SELECT relation AS oid, string_agg(mode, ',') AS modes "                          \
-	"FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid() "                           \
-	"AND locktype = 'relation' AND granted GROUP BY relation), "                                  \
-	"s AS (SELECT relid AS oid, seq_tup_read FROM pg_catalog.pg_stat_xact_user_tables "           \
-	"WHERE seq_tup_read > 0) "                                                                    \
-	"SELECT o.oid::int8, coalesce(c.relfilenode, 0)::int8, coalesce(s.seq_tup_read, 0), "         \
-	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = o.oid), "                     \
-	"coalesce(l.modes, ''), CASE WHEN o.oid = ANY ('{%s}'::pg_catalog.oid[]) OR l.modes ~ "       \
-	"'(^|,)(Share|ShareRowExclusive|Exclusive|AccessExclusive)Lock' THEN " SIGNATURE(             \
-		"o.oid") " ELSE '' END, "                                                                 \
-				 "CASE WHEN c.relkind IN ('r', 'p', 'm', 'i', 'I') AND n.nspname NOT IN "         \
-				 "('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)' "     \
-				 "THEN c.relkind ELSE '' END, coalesce(x.indrelid, o.oid)::int8, "                \
-				 "coalesce(n.nspname, ''), coalesce(c.relname, '') "                              \
-				 "FROM (SELECT oid FROM l UNION SELECT oid FROM s) o "                            \
-				 "LEFT JOIN pg_catalog.pg_class c ON c.oid = o.oid LEFT JOIN l ON l.oid = o.oid " \
-				 "LEFT JOIN s ON s.oid = o.oid LEFT JOIN pg_catalog.pg_namespace n ON n.oid = "   \
-				 "c.relnamespace LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = o.oid;"
-
 #define STMT_SAVEPOINT "SAVEPOINT migrate_safety_stmt;"
 #define STMT_NEXT "RELEASE SAVEPOINT migrate_safety_stmt; SAVEPOINT migrate_safety_stmt;"
 
@@ -118,6 +77,8 @@ struct rel
 	char *cur_nspname; /* owned: its name now, when read since the step began */
 	char *cur_relname;
 	bool gone; /* dropped by the step */
+	bool sig_read; /* its signature was read by this statement's observation */
+	bool dropped_now; /* by this statement */
 	/* this statement */
 	bool seen;
 	int mode;
@@ -180,7 +141,41 @@ static struct
 	size_t ncarry;
 	bool carry_ok;
 	bool lost; /* a statement of the step was not observed */
+	struct safety_window window; /* verify's floor for the current unit */
+	bool windowed; /* this step is observed through the window */
+	bool window_broken; /* a windowed observation failed: not again */
+	bool prepared; /* the window's statements are (PREPARE) */
+	char prepared_name[48];
 } sf;
+
+void
+safety_set_window(const struct safety_window *w)
+{
+	if (w != NULL)
+		sf.window = *w;
+	else
+		memset(&sf.window, 0, sizeof(sf.window));
+}
+
+/*
+ * Whether the window may stand in for pg_locks: every relation that
+ * counts is held in ACCESS EXCLUSIVE mode already, so that no lock on it
+ * can be newly granted, and the step runs in the unit's transaction.
+ */
+static bool
+window_applies(void)
+{
+	size_t i;
+
+	if (!sf.window.ok || sf.no_txn || sf.window_broken)
+		return false;
+	if (sf.prepared_name[0] == '\0')
+		snprintf(sf.prepared_name, sizeof(sf.prepared_name), "migrate_safety_%ld", (long) getpid());
+	for (i = 0; i < sf.nrels; i++)
+		if (sf.rels[i].held != MODE_ACCESS_EXCLUSIVE)
+			return false;
+	return true;
+}
 
 void
 safety_set_enabled(bool on)
@@ -537,6 +532,9 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 		sf.carry_ok = true;
 	}
 	build_observe_sql();
+	sf.windowed = window_applies();
+	if (sf.windowed)
+		log_debug("%s %s: observed through the catalog window", sf.unit->name, up ? "up" : "down");
 	sf.active = true;
 	sf.observed = true;
 	sf.t_step = now_ms();
@@ -664,8 +662,11 @@ inherited_lock(struct rel *x, const char *signature)
 static void
 read_now(struct rel *x, const PGresult *r, int i)
 {
-	x->gone = PQgetvalue(r, i, 6)[0] == '\0';
-	if (x->gone)
+	bool gone = PQgetvalue(r, i, 6)[0] == '\0';
+
+	x->dropped_now = gone && !x->gone;
+	x->gone = gone;
+	if (gone)
 		return;
 	free(x->cur_nspname);
 	free(x->cur_relname);
@@ -708,10 +709,11 @@ read_fresh(const PGresult *r, int i, unsigned int oid)
 	x->seq = atoll(PQgetvalue(r, i, 2));
 	x->nindex = atol(PQgetvalue(r, i, 3));
 	x->held = strongest_mode(PQgetvalue(r, i, 4));
-	if (sig[0] != '\0')
+	if (!PQgetisnull(r, i, 5))
 	{
 		free(x->signature);
 		x->signature = xstrdup(sig);
+		x->sig_read = true;
 	}
 }
 
@@ -740,9 +742,10 @@ read_observed(const PGresult *r, int i)
 	x->rewritten = filenode != 0 && x->filenode != 0 && filenode != x->filenode;
 	x->index_built = nindex > x->nindex;
 	x->rows = seq > x->seq ? seq - x->seq : 0;
-	if (x->inherited)
+	x->sig_read = !PQgetisnull(r, i, 5); /* NULL: not read, as it was */
+	if (x->sig_read && x->inherited)
 		inherited_lock(x, PQgetvalue(r, i, 5));
-	else if (PQgetvalue(r, i, 5)[0] != '\0')
+	else if (x->sig_read)
 	{
 		free(x->signature);
 		x->signature = xstrdup(PQgetvalue(r, i, 5));
@@ -854,27 +857,165 @@ mark_held_across(void)
 			sf.hz[i].code = "held-across";
 }
 
+/* The followed relation (or one the step created) with this oid. */
+static struct rel *
+find_any(unsigned int oid)
+{
+	struct rel *x = find_rel(oid);
+	size_t i;
+
+	for (i = 0; x == NULL && i < sf.nfresh; i++)
+		if (sf.fresh[i].oid == oid)
+			x = &sf.fresh[i];
+	return x;
+}
+
+/*
+ * An index the statement dropped took its row out of its table's
+ * signature; when the table's signature was not read again (the window
+ * reads only what was written), that entry is taken out here, and the
+ * table counts one index less.  On a relation held before the step that
+ * is DDL on it, as a signature read again would have shown.
+ */
+static void
+dropped_index(const struct rel *idx)
+{
+	struct rel *t = find_any(idx->table);
+	char *sig;
+
+	if (t == NULL || t->gone || t->sig_read || t->signature == NULL)
+		return;
+	sig = xstrdup(t->signature);
+	if (!safety_signature_drop_index(&sig, idx->oid))
+	{
+		free(sig);
+		return;
+	}
+	if (t->nindex > 0)
+		t->nindex--;
+	if (t->inherited)
+	{
+		if (!t->seen)
+		{
+			t->seen = true;
+			t->mode = MODE_NONE;
+			t->new_lock = t->rewritten = t->index_built = false;
+			t->rows = 0;
+		}
+		inherited_lock(t, sig);
+	}
+	else
+	{
+		free(t->signature);
+		t->signature = xstrdup(sig);
+	}
+	t->sig_read = true;
+	free(sig);
+}
+
+static void
+dropped_indexes(void)
+{
+	size_t i;
+
+	for (i = 0; i < sf.nrels; i++)
+		if (sf.rels[i].dropped_now && is_index(&sf.rels[i]))
+			dropped_index(&sf.rels[i]);
+	for (i = 0; i < sf.nfresh; i++)
+		if (sf.fresh[i].dropped_now && is_index(&sf.fresh[i]))
+			dropped_index(&sf.fresh[i]);
+}
+
+/* The relations the step follows: those at its start and those it made. */
+static char *
+followed_oids(void)
+{
+	struct buf b;
+	char *s;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < sf.nrels; i++)
+		if (!sf.rels[i].gone)
+			buf_printf(&b, "%s%u", b.len ? "," : "", sf.rels[i].oid);
+	for (i = 0; i < sf.nfresh; i++)
+		if (!sf.fresh[i].gone)
+			buf_printf(&b, "%s%u", b.len ? "," : "", sf.fresh[i].oid);
+	s = buf_detach(&b);
+	buf_free(&b);
+	return s;
+}
+
+/*
+ * The windowed observation's statements: prepared in the run's first
+ * windowed observation, executed in every one.
+ */
+static char *
+window_sql(void)
+{
+	char *oids = followed_oids();
+	char *exec = safety_window_execute_sql(sf.prepared_name, &sf.window, oids);
+	char *prep;
+	char *sql;
+
+	free(oids);
+	if (sf.prepared)
+		return exec;
+	prep = safety_window_prepare_sql(sf.prepared_name);
+	sql = xasprintf("%s%s", prep, exec);
+	free(prep);
+	free(exec);
+	sf.prepared = true;
+	return sql;
+}
+
+const char *
+safety_release_sql(void)
+{
+	static char sql[2 * sizeof(sf.prepared_name) + 32];
+
+	if (!sf.prepared)
+		return "";
+	sf.prepared = false;
+	snprintf(sql, sizeof(sql), "DEALLOCATE %s_g;DEALLOCATE %s_w;", sf.prepared_name,
+			 sf.prepared_name);
+	return sql;
+}
+
 static void
 observe(const struct stmt_info *s, double dur)
 {
 	PGresult *g;
 	PGresult *res;
 	long long touched;
+	char *sql = NULL;
 	size_t i;
 	int r;
+	int rc;
 
-	if (observation(sf.observe_sql, sf.no_txn ? STMT_NEXT : "", &g, &res) != 0)
+	if (sf.windowed)
+		sql = window_sql();
+	rc = observation(sql ? sql : sf.observe_sql, sf.no_txn ? STMT_NEXT : "", &g, &res);
+	free(sql);
+	if (rc != 0)
 	{
+		if (sf.windowed)
+			sf.window_broken = true; /* the general observation from now on */
 		drop_carry();
 		free_step_state();
 		return;
 	}
+	if (sf.windowed && !safety_window_take(&sf.window, g))
+		sf.windowed = false; /* track_counts went off: the gates cannot be trusted */
 	touched = atoll(PQgetvalue(g, 0, 1));
 	sf.lock_timeout_zero = strcmp(PQgetvalue(g, 0, 0), "0") == 0;
 	for (i = 0; i < sf.nrels; i++)
-		sf.rels[i].seen = false;
+		sf.rels[i].seen = sf.rels[i].sig_read = sf.rels[i].dropped_now = false;
+	for (i = 0; i < sf.nfresh; i++)
+		sf.fresh[i].sig_read = sf.fresh[i].dropped_now = false;
 	for (r = 0; r < PQntuples(res); r++)
 		read_observed(res, r);
+	dropped_indexes();
 	for (i = 0; i < sf.nrels; i++)
 		if (sf.rels[i].seen)
 			classify(s, &sf.rels[i], dur);

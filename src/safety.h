@@ -18,11 +18,26 @@
 #include "stmt_hook.h"
 
 struct db;
+struct safety_window;
 struct step_failure;
 struct unit;
 
 /* --no-safety turns the observation off for the whole run. */
 void safety_set_enabled(bool on);
+
+/*
+ * The transaction-id floor and catalog counters of the unit verify is
+ * about to run (its catalog mark), or NULL after it: the unit's steps
+ * may then be observed through that window (safety_window.h).
+ */
+void safety_set_window(const struct safety_window *w);
+
+/*
+ * What drops the window's prepared statements (DEALLOCATE...;), for the
+ * runner to send right after its ROLLBACK in the same message (same
+ * session behind a pooler, no extra round trip); "" when none were made.
+ */
+const char *safety_release_sql(void);
 
 /*
  * Starts observing u's up (or down) step on db: the relations that exist

@@ -28,9 +28,9 @@ three_down=$(own_statements down "${THREE[@]}")
 ok "the guard_three units have up and down statements to count" \
 	test "$three_up" -ge 3 -a "$three_down" -ge 3
 
-SNAPSHOT='migrate_safety_obs;.*FROM pg_catalog\.pg_class c JOIN pg_catalog\.pg_namespace'
+SNAPSHOT='migrate_safety_obs;.*LEFT JOIN pg_catalog\.pg_stat_xact_user_tables s ON'
 DESCRIBE='SAVEPOINT migrate_schema_pin'
-OBSERVE='migrate_safety_obs;.*WITH l AS \(SELECT relation'
+OBSERVE='^SAVEPOINT migrate_safety_obs;(SELECT pg_catalog.current_setting\(.lock_timeout.\).*WITH ids AS|.*EXECUTE migrate_safety_[0-9]+_w\()'
 
 # cost BIN CMD...: the round trips of CMD with and without --no-safety,
 # each on a fresh database; EXTRA gets the difference, SAFE the observed

@@ -1,0 +1,83 @@
+/*
+ * safety_window.h: the cheap observation after a statement, for a step
+ * whose writes verify can tell apart from everything older.
+ *
+ * The general observation (safety.c) reads the runner's own locks from
+ * pg_locks and, for every relation an earlier unit of the run holds a
+ * blocking lock on, the ctids of its catalog rows ("signatures"): both
+ * grow with the relations the run has locked, so verify --all of a long
+ * history cost the square of its length.  Verify takes a catalog mark at
+ * the start of each unit (catalog_mark.c): a transaction id that every
+ * row version the unit's steps write is at or after.  With that floor,
+ * and every relation that counts already held in ACCESS EXCLUSIVE mode
+ * (nothing pg_locks could show), a statement's observation only needs
+ *
+ *   - the relations whose catalog rows the unit wrote since the floor
+ *     (pg_class, pg_attribute, pg_constraint, pg_trigger, pg_index rows
+ *     with a newer xmin that are the transaction's own), read again in
+ *     full: a signature that changed there changed nowhere else;
+ *   - the relations it dropped (only when pg_class rows were deleted);
+ *   - the tables its scans read.
+ *
+ * A catalog row of a relation that survives is removed without a newer
+ * version only by dropping one of its constraints, triggers or indexes.
+ * Indexes are relations the observation follows (safety.c edits its
+ * table's signature); a deleted constraint or trigger row (the
+ * transaction's counters say so), or track_counts off, sends the
+ * statement to the general observation, in the same query.
+ */
+#ifndef MIGRATE_SAFETY_WINDOW_H
+#define MIGRATE_SAFETY_WINDOW_H
+
+#include <stdbool.h>
+
+#include <libpq-fe.h>
+
+struct catalog_mark;
+
+/* The floor and the transaction's catalog counters when it was taken. */
+struct safety_window
+{
+	bool ok;
+	unsigned long long xid; /* with its epoch */
+	long long class_iu; /* pg_class inserts plus updates */
+	long long class_del;
+	long long att_upd; /* pg_attribute updates (inserts come with pg_class) */
+	long long con_iu;
+	long long con_del;
+	long long trg_iu;
+	long long trg_del;
+	long long idx_iu;
+};
+
+/* The window of a unit from verify's catalog mark; false when m is not usable. */
+bool safety_window_from_mark(struct safety_window *w, const struct catalog_mark *m);
+
+/*
+ * The PREPARE statements (an allocated string) of the window's two
+ * queries under name (unique to the run): name_g, the general
+ * observation's globals (GLOBALS_SELECT, same columns), and name_w, the
+ * windowed rows (OBSERVE_SELECT's columns).
+ */
+char *safety_window_prepare_sql(const char *name);
+
+/*
+ * Their EXECUTE statements (an allocated string) after a statement, for
+ * window w, the followed relations being oids ("1,2,3").
+ */
+char *safety_window_execute_sql(const char *name, const struct safety_window *w, const char *oids);
+
+/*
+ * Takes the catalog counters from a globals result g into w, for the
+ * next statement's gates; false when g has none or track_counts is off.
+ */
+bool safety_window_take(struct safety_window *w, const PGresult *g);
+
+/*
+ * Removes the entry of index index_oid from a signature's index part
+ * ("oid@ctid" entries); returns whether there was one (*sig is then
+ * replaced by an allocated copy without it).
+ */
+bool safety_signature_drop_index(char **sig, unsigned int index_oid);
+
+#endif

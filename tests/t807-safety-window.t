@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# t807: verify's windowed observation (SPEC section 11, issue 13).  When
+# every relation that counts is held in ACCESS EXCLUSIVE mode already
+# (verify --all: the tables earlier units made), verify reads, after each
+# statement, only the relations whose catalog rows the unit wrote since
+# its catalog mark, the ones it dropped and the ones it scanned, instead
+# of pg_locks and every earlier relation's catalog rows.  It must report
+# exactly what the general observation reports.  The safe_window units
+# make each kind of change on tables an earlier unit made, with rows:
+# ADD/DROP COLUMN, SET NOT NULL (pg_attribute only), an index and its
+# DROP INDEX (no row of the table's own), a NOT VALID foreign key and its
+# drop (deleted constraint and trigger rows: the general reading, in the
+# same query), VALIDATE (only the constraint's row), RENAME COLUMN, a
+# trigger, a rewrite, rows touched in a temporary table after a catalog
+# change, a lock taken again with a scan.  The expected reports are those
+# of the general observation: `up --dry-run`, which has no window, for the
+# up steps, and the binary before the window for the down steps (the
+# lists below).
+. "$(dirname "$0")/lib/tap.sh"
+. "$MIGRATE_ROOT/tests/lib/roundtrips.sh"
+
+roundtrips_server
+bin=$(set_bin safe_window)
+units=11
+
+hazards()
+{
+	json_event "$1" hazard | jq -r '"\(.version) \(.step) \(.code) \(.relation) \(.lock) \(.rewrite) \(.rows_scanned)"'
+}
+
+# The -v lines of blocking locks held for a catalog change, without times.
+listed()
+{
+	grep 'for a catalog change' <<<"$1" | sed -e 's/.*safe_window\///' -e 's/held [0-9]* ms/held N ms/'
+}
+
+# ------------------------------------------------------------------ verify
+db=$(fresh_db swin) || BAIL_OUT "cannot create a database"
+run_logged "$bin" "$db" -v --json verify --all
+verify_out=$OUT
+verify_err=$ERR
+is "$RC" 8 "verify --all of the safe_window units exits 8 for its hazards"
+is "$(json_event "$verify_out" verified | jq -r .result | sort -u)" reversible \
+	"every unit is reversible"
+is "$(grep -c 'observed through the catalog window' <<<"$verify_err")" $((2 * units)) \
+	"every step of every unit is observed through the window"
+is "$(hazards "$verify_out")" "3 up validation-scan rounds ACCESS EXCLUSIVE false 300
+4 up blocks-reads rounds ACCESS EXCLUSIVE false 300
+9 up rewrite rooms ACCESS EXCLUSIVE true 300
+9 down rewrite rooms ACCESS EXCLUSIVE true 300
+10 up held-across players ACCESS EXCLUSIVE false 0" \
+	"the hazards are those of the general observation"
+is "$(listed "$verify_err" | grep ' down)')" "0001_base.sql:14 (0001_base down): ACCESS EXCLUSIVE on rooms held N ms for a catalog change: not a hazard
+0001_base.sql:15 (0001_base down): ACCESS EXCLUSIVE on rounds held N ms for a catalog change: not a hazard
+0001_base.sql:16 (0001_base down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard
+0002_add_column.sql:7 (0002_add_column down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard
+0003_not_null.sql:7 (0003_not_null down): ACCESS EXCLUSIVE on rounds held N ms for a catalog change: not a hazard
+0004_index.sql:9 (0004_index down): ACCESS EXCLUSIVE on rounds held N ms for a catalog change: not a hazard
+0005_foreign_key.sql:8 (0005_foreign_key down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard
+0005_foreign_key.sql:8 (0005_foreign_key down): ACCESS EXCLUSIVE on rounds held N ms for a catalog change: not a hazard
+0006_validate.sql:8 (0006_validate down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard
+0006_validate.sql:8 (0006_validate down): ACCESS EXCLUSIVE on rounds held N ms for a catalog change: not a hazard
+0006_validate.sql:9 (0006_validate down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard
+0006_validate.sql:9 (0006_validate down): ACCESS EXCLUSIVE on rounds held N ms for a catalog change: not a hazard
+0007_rename.sql:7 (0007_rename down): ACCESS EXCLUSIVE on rooms held N ms for a catalog change: not a hazard
+0008_trigger.sql:8 (0008_trigger down): ACCESS EXCLUSIVE on rooms held N ms for a catalog change: not a hazard
+0010_held_across.sql:10 (0010_held_across down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard
+0011_scan_only.sql:9 (0011_scan_only down): ACCESS EXCLUSIVE on side held N ms for a catalog change: not a hazard" \
+	"the down steps' catalog changes are those of the general observation (DROP INDEX included, VALIDATE's up step not)"
+
+# The observation is still one round trip per statement, and pg_locks is
+# read by none of them (the prepared statement's text is logged once; the
+# relation listings, after each unit verify applied again, do read it).
+stmts=$(count_lines "$TRIPS" '^SAVEPOINT migrate_safety_obs;')
+ok "one observation per statement ($stmts)" test "$stmts" -gt $((2 * units))
+is "$(count_lines "$TRIPS" '^SAVEPOINT migrate_safety_obs;.*pg_locks')" 0 \
+	"no observation reads pg_locks"
+is "$(count_lines "$TRIPS" 'migrate_safety_obs;PREPARE')" 1 \
+	"the window's statements are prepared once for the run"
+is "$(count_lines "$TRIPS" '^ROLLBACK;DEALLOCATE migrate_safety_[0-9]+_g;DEALLOCATE')" 1 \
+	"and deallocated with verify's ROLLBACK, in the same round trip"
+
+# ----------------------------------------------- up --dry-run, no window
+db=$(fresh_db swin_dry) || BAIL_OUT "cannot create a database"
+run_cmd "$bin" -d "$(db_url "$db")" -v --json up --dry-run
+is "$RC" 8 "up --dry-run of the same units exits 8"
+is "$(grep -c 'observed through the catalog window' <<<"$ERR")" 0 "a dry run has no window"
+is "$(hazards "$OUT")" "$(hazards "$verify_out" | grep ' up ')" \
+	"the dry run's hazards are verify's up-step hazards"
+is "$(listed "$ERR")" "$(listed "$verify_err" | grep ' up)')" \
+	"and so are its catalog changes"
+
+done_testing
