@@ -4,7 +4,8 @@
  * 11).  The run's first step lists the relations that exist (only those
  * count; each later step starts from what the previous one left, see
  * carry_forward); after each statement one query reads the runner's relation
- * locks, the relations' relfilenode and the transaction's scan counters;
+ * locks, the relations' relfilenode and the transaction's scan counters
+ * (or, in verify, what its catalog window shows: safety_window.h);
  * the step's end names the hazards.  Everything read is the runner's own
  * backend's state (pg_locks, pg_stat_xact_*), readable by any role.
  */

@@ -3,8 +3,9 @@
  * While verify and up --dry-run run a unit's step in their rolled-back
  * transaction, every statement is followed by one query that reads the
  * runner's own locks (pg_locks), the relations' storage (relfilenode)
- * and the transaction's scan counters (pg_stat_xact_user_tables); the
- * step's end turns what was seen into hazards, reported per statement.
+ * and the transaction's scan counters (pg_stat_xact_user_tables), or, in
+ * verify, through a catalog window (safety_window.h); the step's end
+ * turns what was seen into hazards, reported per statement.
  * A real up never observes anything.
  */
 #ifndef MIGRATE_SAFETY_H
