@@ -54,59 +54,16 @@
  * floor; a row counts only if it is this transaction's (in progress, and
  * visible): another session's committed DDL is not the statement's.
  */
-#define WINDOW_WRITTEN                                                                             \
-	"w0 AS (" NEWER("oid", "pg_class", "class_iu", "$2") " UNION ALL " NEWER(                      \
-		"attrelid", "pg_attribute", "att_upd",                                                     \
-		"$4") " UNION ALL " NEWER("conrelid", "pg_constraint", "con_iu",                           \
-								  "$5") " UNION ALL " NEWER("tgrelid", "pg_trigger", "trg_iu",     \
-															"$7") " UNION ALL " NEWER("indrelid",  \
-																					  "pg_index",  \
-																					  "idx_iu",    \
-																					  "$9") "), "  \
-																							"w "   \
-																							"AS "  \
-																							"(SEL" \
-																							"ECT " \
-																							"DIST" \
-																							"INCT" \
-																							" oid" \
-																							" FRO" \
-																							"M "   \
-																							"w0 "  \
-																							"WHER" \
-																							"E "   \
-																							"oid " \
-																							"<> "  \
-																							"0 "   \
-																							"AND " \
-																							"pg_"  \
-																							"cata" \
-																							"log." \
-																							"txid" \
-																							"_sta" \
-																							"tus(" \
-																							"$11 " \
-																							"+ "   \
-																							"(("   \
-																							"xmin" \
-																							"::"   \
-																							"text" \
-																							"::"   \
-																							"pg_"  \
-																							"cata" \
-																							"log." \
-																							"int8" \
-																							" - "  \
-																							"$12)" \
-																							" & "  \
-																							"4294" \
-																							"9672" \
-																							"95))" \
-																							" = "  \
-																							"'in " \
-																							"prog" \
-																							"ress" \
-																							"')"
+#define NEWER_CLASS NEWER("oid", "pg_class", "class_iu", "$2")
+#define NEWER_ATTRIBUTE NEWER("attrelid", "pg_attribute", "att_upd", "$4")
+#define NEWER_CONSTRAINT NEWER("conrelid", "pg_constraint", "con_iu", "$5")
+#define NEWER_TRIGGER NEWER("tgrelid", "pg_trigger", "trg_iu", "$7")
+#define NEWER_INDEX NEWER("indrelid", "pg_index", "idx_iu", "$9")
+#define WINDOW_WRITTEN                                                                   \
+	"w0 AS (" NEWER_CLASS " UNION ALL " NEWER_ATTRIBUTE " UNION ALL " NEWER_CONSTRAINT   \
+	" UNION ALL " NEWER_TRIGGER " UNION ALL " NEWER_INDEX "), "                          \
+	"w AS (SELECT DISTINCT oid FROM w0 WHERE oid <> 0 AND pg_catalog.txid_status($11 + " \
+	"((xmin::text::pg_catalog.int8 - $12) & 4294967295)) = 'in progress')"
 
 /*
  * The followed relations that are gone, when the statement deleted

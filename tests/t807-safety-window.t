@@ -80,6 +80,21 @@ is "$(count_lines "$TRIPS" 'migrate_safety_obs;PREPARE')" 1 \
 is "$(count_lines "$TRIPS" '^ROLLBACK;DEALLOCATE migrate_safety_[0-9]+_g;DEALLOCATE')" 1 \
 	"and deallocated with verify's ROLLBACK, in the same round trip"
 
+# ------------------------------------- the database's owner, no superuser
+# What the window reads (txid_status, the statistics counters) and what
+# it does (PREPARE) need no privilege beyond owning the database.
+db=$(fresh_db swin_owner) || BAIL_OUT "cannot create a database"
+role="swin_owner_${BASHPID}_$RANDOM"
+psql_val postgres "CREATE ROLE \"$role\" LOGIN NOSUPERUSER" >/dev/null || BAIL_OUT "cannot create a role"
+psql_val postgres "ALTER DATABASE \"$db\" OWNER TO \"$role\"" >/dev/null
+psql_val "$db" "ALTER SCHEMA public OWNER TO \"$role\"" >/dev/null
+run_cmd "$bin" -d "postgresql:///$db?host=$PGHOST&port=$PGPORT&user=$role" -v --json verify --all
+is "$RC" 8 "verify --all as the owner without superuser exits 8"
+is "$(grep -c 'observed through the catalog window' <<<"$ERR")" $((2 * units)) \
+	"and observes every step through the window"
+is "$(grep -c 'observation of this step failed' <<<"$ERR")" 0 "no observation fails"
+is "$(hazards "$OUT")" "$(hazards "$verify_out")" "with the same hazards"
+
 # ----------------------------------------------- up --dry-run, no window
 db=$(fresh_db swin_dry) || BAIL_OUT "cannot create a database"
 run_cmd "$bin" -d "$(db_url "$db")" -v --json up --dry-run
