@@ -63,21 +63,27 @@ xstrdup(const char *s)
 	return p;
 }
 
+/*
+ * What an empty buffer's data points to until something is appended: a
+ * buffer costs nothing until used (as git's strbuf_slopbuf), so that
+ * buf_detach need not allocate a new one.  Only its one byte, always
+ * '\0', is ever written (buf_reset).
+ */
+static char buf_empty[1];
+
 void
 buf_init(struct buf *b)
 {
-	b->cap = 64;
-	b->len = 0;
-	b->data = xmalloc(b->cap);
-	b->data[0] = '\0';
+	b->data = buf_empty;
+	b->len = b->cap = 0;
 }
 
 void
 buf_free(struct buf *b)
 {
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
+	if (b->cap > 0)
+		free(b->data);
+	buf_init(b);
 }
 
 void
@@ -91,12 +97,20 @@ static void
 buf_reserve(struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
+	size_t cap = b->cap > 0 ? b->cap : 64;
 
 	if (need <= b->cap)
 		return;
-	while (b->cap < need)
-		b->cap *= 2;
-	b->data = xrealloc(b->data, b->cap);
+	while (cap < need)
+		cap *= 2;
+	if (b->cap == 0)
+	{
+		b->data = xmalloc(cap); /* was buf_empty: len is 0 */
+		b->data[0] = '\0';
+	}
+	else
+		b->data = xrealloc(b->data, cap);
+	b->cap = cap;
 }
 
 void
@@ -153,19 +167,16 @@ char *
 xvasprintf(const char *fmt, va_list ap)
 {
 	struct buf b;
-	char *s;
 
 	buf_init(&b);
 	buf_vprintf(&b, fmt, ap);
-	s = buf_detach(&b);
-	buf_free(&b); /* buf_detach leaves a fresh empty buffer */
-	return s;
+	return buf_detach(&b);
 }
 
 char *
 buf_detach(struct buf *b)
 {
-	char *s = b->data;
+	char *s = b->cap > 0 ? b->data : xstrdup("");
 
 	buf_init(b);
 	return s;
