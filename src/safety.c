@@ -278,26 +278,60 @@ dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-/* Appends a copy of x to *v (as a relation at a step's start, under its current name). */
+/* y becomes x as a relation at a step's start, its strings still to set. */
 static void
-push_copy(struct rel **v, size_t *n, const struct rel *x)
+start_from(struct rel *y, const struct rel *x)
 {
-	struct rel *y;
-
-	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	y = &(*v)[(*n)++];
 	memset(y, 0, sizeof(*y));
 	y->oid = x->oid;
 	y->filenode = x->filenode;
 	y->table = x->table;
 	y->kind = x->kind;
-	y->nspname = xstrdup(x->cur_nspname ? x->cur_nspname : x->nspname);
-	y->relname = xstrdup(x->cur_relname ? x->cur_relname : x->relname);
 	y->held = x->held;
 	y->inherited = x->held >= MODE_SHARE ? x->held : MODE_NONE;
-	y->signature = dup_or_null(x->signature);
 	y->seq = x->seq;
 	y->nindex = x->nindex;
+}
+
+/*
+ * y becomes x as a relation at a step's start, under its current name,
+ * taking x's strings (x keeps none): the carry is handed on, not copied,
+ * when the old one is not needed again.
+ */
+static void
+move_rel(struct rel *y, struct rel *x)
+{
+	start_from(y, x);
+	y->nspname = x->cur_nspname ? x->cur_nspname : x->nspname;
+	y->relname = x->cur_relname ? x->cur_relname : x->relname;
+	if (x->cur_nspname)
+		free(x->nspname);
+	if (x->cur_relname)
+		free(x->relname);
+	y->signature = x->signature;
+	x->nspname = x->relname = x->signature = x->cur_nspname = x->cur_relname = NULL;
+}
+
+/* y becomes a copy of x as a relation at a step's start, under its current name. */
+static void
+copy_rel(struct rel *y, const struct rel *x)
+{
+	start_from(y, x);
+	y->nspname = xstrdup(x->cur_nspname ? x->cur_nspname : x->nspname);
+	y->relname = xstrdup(x->cur_relname ? x->cur_relname : x->relname);
+	y->signature = dup_or_null(x->signature);
+}
+
+/* A copy of v[0..n) as relations at a step's start (an array of n + 1). */
+static struct rel *
+copy_rels(const struct rel *v, size_t n)
+{
+	struct rel *w = xcalloc(n + 1, sizeof(*w));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		copy_rel(&w[i], &v[i]);
+	return w;
 }
 
 static int
@@ -318,16 +352,17 @@ by_oid(const void *a, const void *b)
 static void
 carry_forward(void)
 {
-	struct rel *v = NULL;
+	struct rel *v = xcalloc(sf.nrels + sf.nfresh + 1, sizeof(*v));
 	size_t n = 0;
 	size_t i;
 
+	/* the step's own relations are freed next: their strings move */
 	for (i = 0; i < sf.nrels; i++)
 		if (!sf.rels[i].gone)
-			push_copy(&v, &n, &sf.rels[i]);
+			move_rel(&v[n++], &sf.rels[i]);
 	for (i = 0; i < sf.nfresh; i++)
 		if (!sf.fresh[i].gone)
-			push_copy(&v, &n, &sf.fresh[i]);
+			move_rel(&v[n++], &sf.fresh[i]);
 	if (n > 1)
 		qsort(v, n, sizeof(*v), by_oid);
 	drop_carry();
@@ -498,8 +533,6 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 	PGresult *g;
 	PGresult *r;
 
-	size_t i;
-
 	if (sf.active)
 		free_step_state();
 	if (sf.disabled || u == NULL || observed_before(u, up))
@@ -513,11 +546,24 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 	sf.no_txn = no_txn;
 	sf.seq = 0;
 	sf.lost = false;
-	if (sf.carry_ok)
+	if (sf.carry_ok && up && !no_txn)
 	{
-		/* where the previous step left them: no round trip */
-		for (i = 0; i < sf.ncarry; i++)
-			push_copy(&sf.rels, &sf.nrels, &sf.carry[i]);
+		/*
+		 * Where the previous step left them, no round trip.  This step ends
+		 * by carrying its own relations forward (or by dropping the carry),
+		 * so the carry is handed over rather than copied.
+		 */
+		sf.rels = sf.carry;
+		sf.nrels = sf.ncarry;
+		sf.carry = NULL;
+		sf.ncarry = 0;
+		sf.carry_ok = false;
+	}
+	else if (sf.carry_ok)
+	{
+		/* the same, kept for the step after this one (carry_back) */
+		sf.rels = copy_rels(sf.carry, sf.ncarry);
+		sf.nrels = sf.ncarry;
 	}
 	else
 	{
@@ -528,8 +574,8 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 		PQclear(g);
 		PQclear(r);
 		drop_carry();
-		for (i = 0; i < sf.nrels; i++)
-			push_copy(&sf.carry, &sf.ncarry, &sf.rels[i]);
+		sf.carry = copy_rels(sf.rels, sf.nrels);
+		sf.ncarry = sf.nrels;
 		sf.carry_ok = true;
 	}
 	build_observe_sql();
@@ -553,16 +599,14 @@ safety_listing_sql(void)
 void
 safety_take_listing(PGresult *const *res, int n)
 {
-	size_t i;
-
 	if (n != SAFETY_LISTING_RESULTS || PQresultStatus(res[1]) != PGRES_TUPLES_OK ||
 		PQresultStatus(res[2]) != PGRES_TUPLES_OK || sf.active)
 		return;
 	read_globals(res[1]);
 	read_snapshot(res[2]);
 	drop_carry();
-	for (i = 0; i < sf.nrels; i++)
-		push_copy(&sf.carry, &sf.ncarry, &sf.rels[i]);
+	sf.carry = copy_rels(sf.rels, sf.nrels);
+	sf.ncarry = sf.nrels;
 	sf.carry_ok = true;
 	free_rels(sf.rels, sf.nrels);
 	sf.rels = NULL;
