@@ -194,7 +194,7 @@ shown(const struct cfg_value *v, bool prefix)
 		buf_printf(&b, "%s\"%.*s%s\"%s%s", prefix ? "" : ", not ", MAX_SHOWN, v->shown,
 				   cut ? "..." : "", v->expanded ? " (expanded)" : "", prefix ? " " : "");
 	}
-	return b.data; /* the caller frees it */
+	return buf_detach(&b); /* the caller frees it */
 }
 
 /* ------------------------------------------------------------ handlers */
@@ -287,7 +287,7 @@ set_table(const struct cfg_loader *ld, const struct cfg_value *v, void *field)
 	buf_init(&b);
 	buf_printf(&b, "%s%s", dot ? "" : "public.", v->text);
 	free(*(char **) field);
-	*(char **) field = b.data;
+	*(char **) field = buf_detach(&b);
 	return 0;
 }
 
@@ -967,7 +967,7 @@ read_file(const char *path, char **text, size_t *len, const char **what)
 		return err;
 	}
 	*len = b.len;
-	*text = b.data; /* the caller frees it */
+	*text = buf_detach(&b); /* the caller frees it */
 	return 0;
 }
 

@@ -59,7 +59,7 @@ slurp(const char *path)
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_append_len(&b, chunk, n);
 	fclose(f);
-	return b.data;
+	return buf_detach(&b);
 }
 
 static char *
@@ -203,7 +203,7 @@ dump(const struct migrate_config *cfg)
 			   cfg->connect_timeout_ms, cfg->out_of_order ? "true" : "false",
 			   cfg->protected_env ? "true" : "false");
 #undef S
-	return b.data;
+	return buf_detach(&b);
 }
 
 /* Runs cfg_load() in the case's directory; returns its stderr. */
