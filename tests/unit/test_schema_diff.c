@@ -17,7 +17,7 @@ diff(const char *before, const char *after, size_t max, size_t *n)
 	buf_free(&out);
 	buf_init(&out);
 	*n = schema_diff(before, after, max, &out);
-	return buf_detach(&out);
+	return out.data;
 }
 
 static void
