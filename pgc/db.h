@@ -73,6 +73,23 @@ int db_batch(struct db *db, const char *sql, PGresult **results, int max, int *n
 int db_exec(struct db *db, const char *sql, struct db_error *err)
 	__attribute__((warn_unused_result));
 
+/* The most statements a db_batch_guarded suffix may hold. */
+#define DB_GUARD_EXTRA_RESULTS 8
+
+/*
+ * Runs sql inside savepoint name, in one round trip with the savepoint
+ * and its release ("SAVEPOINT name;" sql "RELEASE SAVEPOINT name;" then
+ * suffix, at most DB_GUARD_EXTRA_RESULTS - 2 statements), so that a
+ * statement that fails leaves the transaction as it was: the savepoint is
+ * then rolled back (one more round trip, unless the connection is gone;
+ * *undone says whether that worked).  results[0..*n-1] are the result
+ * sets (tuples) of sql, at most max, in order; the caller PQclear()s
+ * them.  Returns 0, or -1 with *err from the first failing statement.
+ */
+int db_batch_guarded(struct db *db, const char *name, const char *sql, const char *suffix,
+					 PGresult **results, int max, int *n, bool *undone, struct db_error *err)
+	__attribute__((warn_unused_result));
+
 /* True when the session is inside a transaction block (or a failed one). */
 bool db_in_transaction(struct db *db);
 

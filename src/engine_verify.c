@@ -350,36 +350,21 @@ judge_schema(const struct buf *before, const struct buf *after, struct verify_re
 static int
 guarded_query(struct engine *e, const char *sql, PGresult **res)
 {
-	PGresult *r[3];
 	struct db_error err = {0};
-	struct buf full;
+	bool undone;
 	int n = 0;
-	int i;
 	int rc;
 
-	buf_init(&full);
-	buf_printf(&full, "SAVEPOINT migrate_verify_mark;%sRELEASE SAVEPOINT migrate_verify_mark;",
-			   sql);
-	rc = db_batch(e->db, full.data, r, 3, &n, &err);
-	buf_free(&full);
 	*res = NULL;
-	for (i = 0; i < n; i++)
-	{
-		if (rc == 0 && i == 1)
-			*res = r[i];
-		else
-			PQclear(r[i]);
-	}
-	if (rc == 0)
+	rc = db_batch_guarded(e->db, "migrate_verify_mark", sql, NULL, res, 1, &n, &undone, &err);
+	if (rc == 0 && n == 1)
 		return 0;
-	if (n >= 1 && !db_error_is_connection(&err) && interrupt_pending() == 0)
+	if (rc == 0 || (undone && interrupt_pending() == 0))
 	{
-		log_debug("the catalog check failed (%s); the schema is described", err.message);
+		log_debug("the catalog check failed (%s); the schema is described",
+				  err.message ? err.message : "no result");
 		db_error_clear(&err);
-		return exec_sql(e,
-						"ROLLBACK TO SAVEPOINT migrate_verify_mark; "
-						"RELEASE SAVEPOINT migrate_verify_mark",
-						"verify");
+		return 0;
 	}
 	rc = engine_report_db_failure(e, "verify", &err);
 	db_error_clear(&err);

@@ -478,37 +478,25 @@ read_snapshot(const PGresult *r)
 static int
 observation(const char *sql, const char *suffix, PGresult **g, PGresult **r)
 {
-	PGresult *res[8];
+	PGresult *res[2] = {NULL, NULL};
 	struct db_error err = {0};
-	char *full = xasprintf("SAVEPOINT migrate_safety_obs;%sRELEASE SAVEPOINT migrate_safety_obs;%s",
-						   sql, suffix);
+	bool undone;
 	int n = 0;
-	int k = 0;
 	int i;
-	int rc = db_batch(sf.db, full, res, 8, &n, &err);
+	int rc = db_batch_guarded(sf.db, "migrate_safety_obs", sql, suffix, res, 2, &n, &undone, &err);
 
-	free(full);
-	*g = *r = NULL;
-	for (i = 0; i < n; i++)
+	if (rc == 0 && n == 2)
 	{
-		if (rc == 0 && k < 2 && PQresultStatus(res[i]) == PGRES_TUPLES_OK)
-			*(k++ == 0 ? g : r) = res[i];
-		else
-			PQclear(res[i]);
-	}
-	if (rc == 0 && *r != NULL)
+		*g = res[0];
+		*r = res[1];
 		return 0;
+	}
 	log_warning("the live-database observation of this step failed, so it is not reported: %s",
 				err.message ? err.message : "no result");
 	db_error_clear(&err);
-	PQclear(*g);
-	PQclear(*r);
+	for (i = 0; i < n; i++)
+		PQclear(res[i]);
 	*g = *r = NULL;
-	if (rc != 0 && db_exec(sf.db,
-						   "ROLLBACK TO SAVEPOINT migrate_safety_obs; "
-						   "RELEASE SAVEPOINT migrate_safety_obs;",
-						   &err) != 0)
-		db_error_clear(&err);
 	return -1;
 }
 

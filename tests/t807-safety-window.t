@@ -95,6 +95,29 @@ is "$(grep -c 'observed through the catalog window' <<<"$ERR")" $((2 * units)) \
 is "$(grep -c 'observation of this step failed' <<<"$ERR")" 0 "no observation fails"
 is "$(hazards "$OUT")" "$(hazards "$verify_out")" "with the same hazards"
 
+# --------------------------------------------- a guarded query that fails
+# The observation and verify's catalog check each run in a savepoint of
+# their own (db_batch_guarded): a failure is undone there and the unit's
+# transaction goes on.  safe_broken's 0002 deallocates the window's
+# prepared statements (its observation fails; the run goes on with the
+# general one), 0003 drops verify's mark table (its catalog check fails;
+# the schema is described instead); 0004 comes after both.
+broken=$(set_bin safe_broken)
+db=$(fresh_db swin_broken) || BAIL_OUT "cannot create a database"
+run_cmd "$broken" -d "$(db_url "$db")" -v --json verify --all
+is "$RC" 0 "verify --all of the safe_broken units passes"
+is "$(json_event "$OUT" verified | jq -r '"\(.version) \(.result)"' | paste -sd, -)" \
+	"1 reversible,2 reversible,3 reversible,4 reversible" \
+	"every unit is verified, after the failed observation and the failed check too"
+is "$(grep -c 'observation of this step failed' <<<"$ERR")" 1 \
+	"one observation fails, with a warning"
+is "$(grep -c 'failed, so it is not reported: prepared statement "migrate_safety_[0-9]*_g" does not exist' <<<"$ERR")" 1 \
+	"its cause is named"
+is "$(grep -c 'catalog check failed (relation "pg_temp.migrate_verify_mark" does not exist); the schema is described' <<<"$ERR")" 1 \
+	"the failed catalog check sends the unit to the exact path"
+is "$(grep -c 'observed through the catalog window' <<<"$ERR")" 3 \
+	"after the failure the run observes without the window"
+
 # ----------------------------------------------- up --dry-run, no window
 db=$(fresh_db swin_dry) || BAIL_OUT "cannot create a database"
 run_cmd "$bin" -d "$(db_url "$db")" -v --json up --dry-run
