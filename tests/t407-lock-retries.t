@@ -15,17 +15,6 @@ is "$RC" 0 "up --to 10 creates the accounts table"
 psql_val "$db" "INSERT INTO accounts (login) SELECT 'player' || g FROM generate_series(1, 100) g;
 	CREATE TABLE lobby (id int); INSERT INTO lobby SELECT generate_series(1, 100)"
 
-# wait_query DB PATTERN: wait until a session on DB runs a query like PATTERN.
-wait_query()
-{
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ "$(psql_val "$1" "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '$2'
-			AND pid <> pg_backend_pid() AND datname = current_database()")" -gt 0 ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # game_script TABLE: 60 timed reads of TABLE, 50 ms apart (about 3.5 s).
 game_script()

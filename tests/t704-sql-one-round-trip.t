@@ -139,16 +139,6 @@ is "$(psql_val "$db" "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_c
 # transaction holds ACCESS SHARE: each attempt times out (55P03), rolls
 # back and is retried after a backoff.
 lock=$(set_bin sql_lock)
-wait_query()
-{
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ "$(psql_val "$1" "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '$2'
-			AND pid <> pg_backend_pid() AND datname = current_database()")" -gt 0 ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 db=$(fresh_db lock) || BAIL_OUT "cannot create a database"
 url=$(db_url "$db")
 command_checks_all 0 '' '' "up --to 1 creates accounts" -- "$lock" -d "$url" up --to 1
@@ -207,9 +197,7 @@ done
 # and after one that committed but before its answer arrived.  Every cut
 # run exits 5 saying so, and every history row has its table and index
 # and every table its row; an uncut up then completes.
-proxy=$MIGRATE_BUILD/netproxy
-[ -x "$proxy" ] || BAIL_OUT "no $proxy (make build-tests builds it)"
-tmp=$(test_tmpdir)
+. "$MIGRATE_ROOT/tests/lib/netproxy.sh"
 export MIGRATE_CONNECT_RETRIES=0 MIGRATE_LOCK_TIMEOUT=2s MIGRATE_LOCK_RETRIES=1
 check_sql="SELECT coalesce(string_agg(p, ' '), '') FROM (
 	SELECT 'row-without-schema:' || version AS p FROM schema_migrations h
@@ -224,16 +212,9 @@ command_checks_all 0 '' '' "an uncut up and down --all leave the history table" 
 	sh -c '"$1" -d "$2" up --to 5 && "$1" -d "$2" down --all' sh "$trips" "$direct"
 cuts=0
 for spec in trips:2 trips:3 'match:COMMIT;-10' 'reply:COMMIT;' trips:4 trips:5 trips:6 trips:7 trips:8; do
-	rm -f "$tmp/port"
-	"$proxy" -t "$PGPORT" -p "$tmp/port" -L "$tmp/run.log" -T 60 -W $$ -c "$spec" &
-	pid=$!
-	for ((i = 0; i < 250; i++)); do
-		[ -s "$tmp/port" ] && break
-		sleep 0.02
-	done
-	run_cmd "$trips" -d "postgresql://postgres@127.0.0.1:$(cat "$tmp/port")/$db?sslmode=disable" up --to 5
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	proxy_start "$spec" "$db"
+	run_cmd "$trips" -d "$PURL" up --to 5
+	proxy_stop
 	if [ "$RC" = 0 ]; then
 		note "$spec: nothing left to cut"
 	else

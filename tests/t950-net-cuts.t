@@ -12,13 +12,11 @@
 # choice of cuts.
 . "$(dirname "$0")/lib/tap.sh"
 . "$MIGRATE_ROOT/tests/lib/dbstate.sh"
+. "$MIGRATE_ROOT/tests/lib/netproxy.sh"
 
-proxy=$MIGRATE_BUILD/netproxy
-[ -x "$proxy" ] || BAIL_OUT "no $proxy (make build-tests builds it)"
 bin=$(set_bin net_cuts)
 db=$(fresh_db netcuts) || BAIL_OUT "cannot create a database"
 direct=$(db_url "$db")
-tmp=$(test_tmpdir)
 seed=${NET_CUTS_SEED:-$((($$ + SECONDS) % 32768))}
 RANDOM=$seed
 note "seed $seed: NET_CUTS_SEED=$seed repeats these cuts"
@@ -26,28 +24,6 @@ note "seed $seed: NET_CUTS_SEED=$seed repeats these cuts"
 # the lock of a backend that has not yet noticed its client is gone.
 export MIGRATE_CONNECT_RETRIES=0 MIGRATE_LOCK_TIMEOUT=2s MIGRATE_LOCK_RETRIES=1
 
-# proxy_start SPEC: a proxy to the suite's server (which listens on
-# 127.0.0.1, tests/lib/pg.sh) that makes the cut SPEC; sets PURL.
-proxy_start()
-{
-	local i
-	rm -f "$tmp/port" "$tmp/run.log"
-	"$proxy" -t "$PGPORT" -p "$tmp/port" -L "$tmp/run.log" -T 60 -W $$ -c "$1" &
-	PROXY_PID=$!
-	for ((i = 0; i < 250; i++)); do
-		[ -s "$tmp/port" ] && break
-		sleep 0.02
-	done
-	PURL="postgresql://postgres@127.0.0.1:$(cat "$tmp/port")/$db?sslmode=disable"
-}
-
-proxy_stop()
-{
-	kill "$PROXY_PID" 2>/dev/null
-	wait "$PROXY_PID" 2>/dev/null
-	cat "$tmp/run.log" >>"$tmp/cuts.log" 2>/dev/null
-}
-at_exit '[ -n "${PROXY_PID:-}" ] && kill "$PROXY_PID" 2>/dev/null'
 
 # "PROBLEMS|APPLIED|STATE12": the units whose history row and schema
 # disagree (empty when none), the number of applied rows, and the state of
@@ -106,7 +82,7 @@ pick_cut()
 classify()
 {
 	local last
-	last=$(sed -n 's/^conn [0-9]* cut .* last "\(.*\)"$/\1/p' "$tmp/run.log" | tail -n 1)
+	last=$(sed -n 's/^conn [0-9]* cut .* last "\(.*\)"$/\1/p' "$PROXY_LOG" | tail -n 1)
 	if [[ $last == *concurrently* ]]; then
 		notxn_cuts=$((notxn_cuts + 1)) where=notxn
 	elif [[ $last == *COMMIT\;* ]]; then
@@ -137,7 +113,7 @@ phase=up state12=none
 while [ "$cuts" -lt 110 ] && [ "$runs" -lt 500 ]; do
 	spec=$(pick_cut "$phase" "$state12")
 	runs=$((runs + 1))
-	proxy_start "$spec"
+	proxy_start "$spec" "$db"
 	if [ "$phase" = up ]; then
 		run_cmd "$bin" -d "$PURL" up
 	else
@@ -147,7 +123,7 @@ while [ "$cuts" -lt 110 ] && [ "$runs" -lt 500 ]; do
 	what="run $runs ($phase, $spec)"
 	cut=0
 	# A cut of the final Terminate message comes after the run's work.
-	grep -q '^conn [0-9]* cut .* last "[^X]' "$tmp/run.log" && cut=1
+	grep -q '^conn [0-9]* cut .* last "[^X]' "$PROXY_LOG" && cut=1
 	if [ "$RC" = 6 ]; then
 		# The previous run was cut inside the no-transaction unit.
 		like "$ERR" 'running' "$what: exit 6 names the unit left running"
@@ -158,7 +134,7 @@ while [ "$cuts" -lt 110 ] && [ "$runs" -lt 500 ]; do
 		cuts=$((cuts + 1))
 		classify
 		is "$RC" 5 "$what: the cut run exits 5" ||
-			diag "stderr: $ERR" "proxy: $(cut -c1-300 "$tmp/run.log")"
+			diag "stderr: $ERR" "proxy: $(cut -c1-300 "$PROXY_LOG")"
 		like "${ERR%%$'\n'*}" '^migrate: error: .*(lost the connection|could not connect to)' \
 			"$what: and says the connection was lost"
 		# A cut commit batch names its unit and says the outcome is unknown.

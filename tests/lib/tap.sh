@@ -54,6 +54,8 @@
 #                               server of PGHOST/PGPORT; print its name
 #   db_url NAME                 postgresql:///NAME?host=$PGHOST&port=$PGPORT&user=postgres
 #   psql_val DB SQL             psql -XAtq -v ON_ERROR_STOP=1; DB: name or URL
+#   wait_query DB PATTERN       wait (up to 5 s) until another session on DB runs
+#                               a query LIKE PATTERN; exit 1 if none did
 #   json_field JSON FIELD       jq -r .FIELD (FIELD may be a jq path: units[0].state)
 #   json_event JSON EVENT       the lines of JSON whose "event" is EVENT
 #   test_tmpdir                 print the per-test temporary directory
@@ -416,6 +418,17 @@ psql_val()
 {
 	psql -XAtq -v ON_ERROR_STOP=1 -d "${1:?usage: psql_val DB SQL}" \
 		-c "${2:?usage: psql_val DB SQL}" </dev/null
+}
+
+wait_query()
+{
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(psql_val "$1" "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '$2'
+			AND pid <> pg_backend_pid() AND datname = current_database()")" -gt 0 ] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 _tap_need_jq()
