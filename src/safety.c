@@ -121,6 +121,7 @@ static struct
 	size_t nrels;
 	bool lock_timeout_zero;
 	long long touched;
+	bool touched_known; /* touched is the sum after the last statement */
 	struct safety_hazard *hz;
 	size_t nhz;
 	struct accept *acc;
@@ -146,6 +147,7 @@ static struct
 	bool windowed; /* this step is observed through the window */
 	bool window_broken; /* a windowed observation failed: not again */
 	bool prepared; /* the window's statements are (PREPARE) */
+	size_t prepared_for; /* the relations followed when they were */
 	char prepared_name[48];
 } sf;
 
@@ -438,6 +440,7 @@ read_globals(const PGresult *g)
 {
 	sf.lock_timeout_zero = strcmp(PQgetvalue(g, 0, 0), "0") == 0;
 	sf.touched = atoll(PQgetvalue(g, 0, 1));
+	sf.touched_known = true;
 }
 
 static void
@@ -959,46 +962,112 @@ dropped_indexes(void)
 			dropped_index(&sf.fresh[i]);
 }
 
-/* The relations the step follows: those at its start and those it made. */
-static char *
-followed_oids(void)
+static bool
+is_table(const struct rel *x)
 {
-	struct buf b;
-	char *s;
+	return x->kind == 'r' || x->kind == 'p' || x->kind == 'm';
+}
+
+/*
+ * Appends ",n" (no comma first) for n >= -1: thousands of times per
+ * statement, so not printf.
+ */
+static void
+append_number(struct buf *b, long long n)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+	unsigned long long u = n < 0 ? 1 : (unsigned long long) n;
+
+	do
+	{
+		digits[--i] = (char) ('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (n < 0)
+		digits[--i] = '-';
+	if (b->len > 0)
+		digits[--i] = ',';
+	buf_append_len(b, digits + i, sizeof(digits) - i);
+}
+
+/* The window's lists of the relations followed (safety_window_execute_sql). */
+struct followed
+{
+	struct buf oids;
+	struct buf defaults;
+	struct buf tables;
+	size_t n;
+};
+
+/* Adds the relations in xs that are not gone to f. */
+static void
+add_followed(struct followed *f, const struct rel *xs, size_t n)
+{
 	size_t i;
 
-	buf_init(&b);
-	for (i = 0; i < sf.nrels; i++)
-		if (!sf.rels[i].gone)
-			buf_printf(&b, "%s%u", b.len ? "," : "", sf.rels[i].oid);
-	for (i = 0; i < sf.nfresh; i++)
-		if (!sf.fresh[i].gone)
-			buf_printf(&b, "%s%u", b.len ? "," : "", sf.fresh[i].oid);
-	s = buf_detach(&b);
-	buf_free(&b);
-	return s;
+	for (i = 0; i < n; i++)
+	{
+		if (xs[i].gone)
+			continue;
+		append_number(&f->oids, xs[i].oid);
+		append_number(&f->defaults, safety_signature_defaults(xs[i].signature));
+		f->n++;
+		if (is_table(&xs[i]))
+			append_number(&f->tables, xs[i].oid);
+	}
+}
+
+/*
+ * Whether an earlier statement of the step left a catalog-only lock that
+ * a statement touching rows would turn into a hazard (mark_held_across).
+ */
+static bool
+pending_hazard(void)
+{
+	size_t i;
+
+	for (i = 0; i < sf.nhz; i++)
+		if (sf.hz[i].code == NULL)
+			return true;
+	return false;
 }
 
 /*
  * The windowed observation's statements: prepared in the run's first
- * windowed observation, executed in every one.
+ * windowed observation, executed in every one.  They are prepared again
+ * (in the same message) each time the relations followed have doubled:
+ * the server keeps the plan it made on the catalogs of that time, and a
+ * lookup that was cheapest as a scan of a small pg_index is not once a
+ * long history has filled it.
  */
 static char *
-window_sql(void)
+window_sql(bool touched)
 {
-	char *oids = followed_oids();
-	char *exec = safety_window_execute_sql(sf.prepared_name, &sf.window, oids);
+	struct followed f;
+	char *exec;
 	char *prep;
 	char *sql;
 
-	free(oids);
-	if (sf.prepared)
+	buf_init(&f.oids);
+	buf_init(&f.defaults);
+	buf_init(&f.tables);
+	f.n = 0;
+	add_followed(&f, sf.rels, sf.nrels);
+	add_followed(&f, sf.fresh, sf.nfresh);
+	exec = safety_window_execute_sql(sf.prepared_name, &sf.window, f.oids.data, f.defaults.data,
+									 f.tables.data, touched);
+	buf_free(&f.oids);
+	buf_free(&f.defaults);
+	buf_free(&f.tables);
+	if (sf.prepared && (f.n < 64 || f.n / 2 < sf.prepared_for))
 		return exec;
 	prep = safety_window_prepare_sql(sf.prepared_name);
-	sql = xasprintf("%s%s", prep, exec);
+	sql = xasprintf("%s%s%s", sf.prepared ? safety_release_sql() : "", prep, exec);
 	free(prep);
 	free(exec);
 	sf.prepared = true;
+	sf.prepared_for = f.n;
 	return sql;
 }
 
@@ -1015,6 +1084,38 @@ safety_release_sql(void)
 	return sql;
 }
 
+/*
+ * The rows touched so far, when the windowed observation did not sum
+ * them and a statement observed left a lock to hold across: the baseline
+ * for the next statement, read just before it runs (so never for a
+ * step's last statement).  Returns -1 after a warning.
+ */
+static int
+read_touched(void)
+{
+	PGresult *g = NULL;
+	struct db_error err = {0};
+	char sql[sizeof(sf.prepared_name) + 32];
+	bool undone;
+	int n = 0;
+
+	snprintf(sql, sizeof(sql), "EXECUTE %s_g(true);", sf.prepared_name);
+	if (db_batch_guarded(sf.db, "migrate_safety_obs", sql, "", &g, 1, &n, &undone, &err) != 0 ||
+		n != 1)
+	{
+		log_warning("the live-database observation of this step failed, so it is not reported: %s",
+					err.message ? err.message : "no result");
+		db_error_clear(&err);
+		if (n == 1)
+			PQclear(g);
+		return -1;
+	}
+	sf.touched = atoll(PQgetvalue(g, 0, 1));
+	sf.touched_known = sf.touched >= 0;
+	PQclear(g);
+	return sf.touched_known ? 0 : -1;
+}
+
 static void
 observe(const struct stmt_info *s, double dur)
 {
@@ -1026,8 +1127,9 @@ observe(const struct stmt_info *s, double dur)
 	int r;
 	int rc;
 
+	/* the general observation always sums the rows touched; the window when they matter */
 	if (sf.windowed)
-		sql = window_sql();
+		sql = window_sql(pending_hazard());
 	rc = observation(sql ? sql : sf.observe_sql, sf.no_txn ? STMT_NEXT : "", &g, &res);
 	free(sql);
 	if (rc != 0)
@@ -1052,11 +1154,17 @@ observe(const struct stmt_info *s, double dur)
 	for (i = 0; i < sf.nrels; i++)
 		if (sf.rels[i].seen)
 			classify(s, &sf.rels[i], dur);
-	if (touched > sf.touched)
-		mark_held_across();
-	sf.touched = touched;
 	PQclear(g);
 	PQclear(res);
+	if (touched >= 0)
+	{
+		if (sf.touched_known && touched > sf.touched)
+			mark_held_across();
+		sf.touched = touched;
+		sf.touched_known = true;
+	}
+	else
+		sf.touched_known = false;
 }
 
 /* Counts how often a line ran (statements in C loops run many times). */
@@ -1086,6 +1194,13 @@ safety_stmt_begin(const struct stmt_info *s)
 {
 	if (!sf.active)
 		return;
+	if (!sf.touched_known && pending_hazard() && read_touched() != 0)
+	{
+		sf.window_broken = true;
+		drop_carry();
+		free_step_state();
+		return;
+	}
 	count_line(s->file, s->line, true);
 	sf.seq++;
 	sf.t_stmt = now_ms();

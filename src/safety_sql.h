@@ -12,15 +12,18 @@
  * relations on which earlier units of the same run hold a blocking lock
  * already, whose pg_locks rows cannot show whether a later statement
  * takes that lock again.  An index entry is "indexoid@ctid", so that the
- * entry of a dropped index can be taken out (safety_window.c).
+ * entry of a dropped index can be taken out (safety_window.c); an
+ * attribute with a default is marked "*", so that the window knows how
+ * many defaults a relation it sees dropped took with it.
  */
-#define SIGNATURE(X)                                                                           \
-	"concat_ws('|', coalesce((SELECT ctid::text FROM pg_catalog.pg_class WHERE oid = " X       \
-	"), ''), coalesce((SELECT string_agg(ctid::text, ',') FROM pg_catalog.pg_attribute "       \
-	"WHERE attrelid = " X "), ''), coalesce((SELECT string_agg(ctid::text, ',' ORDER BY oid) " \
-	"FROM pg_catalog.pg_constraint WHERE conrelid = " X "), ''), coalesce((SELECT "            \
-	"string_agg(ctid::text, ',') FROM pg_catalog.pg_trigger WHERE tgrelid = " X "), ''), "     \
-	"coalesce((SELECT string_agg(indexrelid::text || '@' || ctid::text, ',' ORDER BY "         \
+#define SIGNATURE(X)                                                                       \
+	"concat_ws('|', coalesce((SELECT ctid::text FROM pg_catalog.pg_class WHERE oid = " X   \
+	"), ''), coalesce((SELECT string_agg(ctid::text || CASE WHEN atthasdef THEN '*' ELSE " \
+	"'' END, ',') FROM pg_catalog.pg_attribute WHERE attrelid = " X                        \
+	"), ''), coalesce((SELECT string_agg(ctid::text, ',' ORDER BY oid) "                   \
+	"FROM pg_catalog.pg_constraint WHERE conrelid = " X "), ''), coalesce((SELECT "        \
+	"string_agg(ctid::text, ',') FROM pg_catalog.pg_trigger WHERE tgrelid = " X "), ''), " \
+	"coalesce((SELECT string_agg(indexrelid::text || '@' || ctid::text, ',' ORDER BY "     \
 	"indexrelid) FROM pg_catalog.pg_index WHERE indrelid = " X "), ''))"
 
 /*
@@ -35,7 +38,8 @@
 /*
  * The window's counters, in struct safety_window's order: pg_class
  * inserts + updates, deletes; pg_attribute updates; pg_constraint inserts
- * + updates, deletes; pg_trigger the same; pg_index inserts + updates.
+ * + updates, deletes; pg_trigger the same; pg_index inserts + updates;
+ * pg_attrdef inserts, updates, deletes.
  */
 #define CATALOG_COUNTS                                     \
 	"pg_catalog.pg_stat_get_xact_tuples_inserted(1259) + " \
@@ -50,28 +54,38 @@
 	"pg_catalog.pg_stat_get_xact_tuples_deleted(2620), "   \
 	"pg_catalog.pg_stat_get_xact_tuples_inserted(2610) + " \
 	"pg_catalog.pg_stat_get_xact_tuples_updated(2610), "   \
+	"pg_catalog.pg_stat_get_xact_tuples_inserted(2604), "  \
+	"pg_catalog.pg_stat_get_xact_tuples_updated(2604), "   \
+	"pg_catalog.pg_stat_get_xact_tuples_deleted(2604), "   \
 	"pg_catalog.current_setting('track_counts') = 'on'"
-#define CATALOG_COUNT_COLUMNS 9
+#define CATALOG_COUNT_COLUMNS 12
 
 /*
- * lock_timeout and every row the transaction has touched so far: the sum
+ * Every row the transaction has touched so far: the sum
  * pg_stat_xact_user_tables gives (an index's fetches count for its
- * table), without the view's join and grouping.  Then the transaction's
+ * table), without the view's join and grouping.
+ */
+#define TOUCHED_SELECT                                                                       \
+	"SELECT coalesce(sum(CASE WHEN c.relkind IN ('i', 'I') THEN "                            \
+	"pg_catalog.pg_stat_get_xact_tuples_fetched(c.oid) ELSE "                                \
+	"pg_catalog.pg_stat_get_xact_tuples_returned(c.oid) + "                                  \
+	"pg_catalog.pg_stat_get_xact_tuples_fetched(c.oid) + "                                   \
+	"pg_catalog.pg_stat_get_xact_tuples_inserted(c.oid) + "                                  \
+	"pg_catalog.pg_stat_get_xact_tuples_updated(c.oid) + "                                   \
+	"pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid) END), 0)::int8 "                      \
+	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "   \
+	"WHERE c.relkind IN ('r', 't', 'm', 'p', 'i', 'I') AND n.nspname NOT IN ('pg_catalog', " \
+	"'information_schema') AND n.nspname !~ '^pg_toast'"
+
+/*
+ * lock_timeout, the rows touched (TOUCHED_SELECT), then the transaction's
  * own insert, update and delete counts of the catalogs the window reads
  * (safety_window.h), by their fixed oids: pg_class 1259, pg_attribute
- * 1249, pg_constraint 2606, pg_trigger 2620, pg_index 2610.
+ * 1249, pg_constraint 2606, pg_trigger 2620, pg_index 2610, pg_attrdef
+ * 2604.
  */
-#define GLOBALS_SELECT                                                                     \
-	"SELECT pg_catalog.current_setting('lock_timeout'), coalesce(sum(CASE WHEN c.relkind " \
-	"IN ('i', 'I') THEN pg_catalog.pg_stat_get_xact_tuples_fetched(c.oid) ELSE "           \
-	"pg_catalog.pg_stat_get_xact_tuples_returned(c.oid) + "                                \
-	"pg_catalog.pg_stat_get_xact_tuples_fetched(c.oid) + "                                 \
-	"pg_catalog.pg_stat_get_xact_tuples_inserted(c.oid) + "                                \
-	"pg_catalog.pg_stat_get_xact_tuples_updated(c.oid) + "                                 \
-	"pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid) END), 0)::int8, " CATALOG_COUNTS    \
-	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "                          \
-	"ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 't', 'm', 'p', 'i', 'I') "         \
-	"AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'"
+#define GLOBALS_SELECT \
+	"SELECT pg_catalog.current_setting('lock_timeout'), (" TOUCHED_SELECT "), " CATALOG_COUNTS
 #define GLOBALS_SQL GLOBALS_SELECT ";"
 
 /* The relations the step follows; %s is their oids, comma-separated. */

@@ -18,19 +18,37 @@
  * it is planned once.  Its parameters: $1 the followed relations' oids;
  * $2 to $9 the counters of CATALOG_COUNTS after the previous statement
  * (the gates); $10 the floor as an xid, $11 with its epoch, $12 its low
- * 32 bits.
+ * 32 bits; $13 the followed tables' oids (the relations that sequential
+ * scans read); $14 the defaults of each followed relation, in $1's order
+ * (-1: not known); $15 to $17 the pg_attrdef counters of CATALOG_COUNTS.
  */
 #define WINDOW_PARAMS                                                                         \
 	"(pg_catalog.oid[], pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, " \
 	"pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.xid, "    \
-	"pg_catalog.int8, pg_catalog.int8)"
+	"pg_catalog.int8, pg_catalog.int8, pg_catalog.oid[], pg_catalog.int4[], "                 \
+	"pg_catalog.int8, pg_catalog.int8, pg_catalog.int8)"
 
-/* The followed relations; those that sequential scans read, and how many rows. */
-#define WINDOW_IDS                                                                      \
-	"ids AS (SELECT pg_catalog.unnest($1) AS oid), "                                    \
-	"s AS (SELECT ids.oid, pg_catalog.pg_stat_get_xact_tuples_returned(ids.oid) AS "    \
-	"seq_tup_read FROM ids WHERE pg_catalog.pg_stat_get_xact_tuples_returned(ids.oid) " \
-	"> 0)"
+/*
+ * The followed relations; the tables that sequential scans read, and how
+ * many rows (the counter read once per table: OFFSET 0 keeps the filter
+ * from evaluating it again).
+ */
+#define WINDOW_IDS                                                             \
+	"ids AS (SELECT u.oid, u.nd FROM ROWS FROM (pg_catalog.unnest($1), "       \
+	"pg_catalog.unnest($14)) AS u(oid, nd)), "                                 \
+	"s AS (SELECT t.oid, t.seq_tup_read FROM (SELECT u.oid, "                  \
+	"pg_catalog.pg_stat_get_xact_tuples_returned(u.oid) AS seq_tup_read FROM " \
+	"pg_catalog.unnest($13) AS u(oid) OFFSET 0) t WHERE t.seq_tup_read > 0)"
+
+/*
+ * The globals: GLOBALS_SELECT's columns, the rows touched only when $1
+ * (-1 otherwise): they matter only while an earlier statement of the
+ * step holds a lock that a statement doing work would hold across
+ * (safety.c), and summing them reads every relation's counters.
+ */
+#define WINDOW_GLOBALS                                                                      \
+	"SELECT pg_catalog.current_setting('lock_timeout'), CASE WHEN $1 THEN (" TOUCHED_SELECT \
+	") ELSE -1 END, " CATALOG_COUNTS
 
 /*
  * The counters now; whether to read as the general observation does: a
@@ -40,14 +58,28 @@
  */
 #define WINDOW_GATES                                                                            \
 	"k AS (SELECT * FROM (SELECT " CATALOG_COUNTS ") k0(class_iu, class_del, att_upd, con_iu, " \
-	"con_del, trg_iu, trg_del, idx_iu, counting)), "                                            \
+	"con_del, trg_iu, trg_del, idx_iu, def_ins, def_upd, def_del, counting)), "                 \
 	"fb AS (SELECT NOT counting OR con_del > $6 OR trg_del > $8 AS fallback FROM k), "          \
 	"f AS (SELECT pg_catalog.age($10) AS a)"
 
-/* A catalog's rows written at or after the floor, when the statement wrote it. */
-#define NEWER(COL, CATALOG, GATE, PREV)                                                        \
-	"SELECT " COL " AS oid, xmin FROM pg_catalog." CATALOG " WHERE ((SELECT " GATE " FROM k) " \
-	"> " PREV " OR (SELECT fallback FROM fb)) AND pg_catalog.age(xmin) <= (SELECT a FROM f)"
+/* A catalog's rows written at or after the floor, when COND (or a fallback). */
+#define NEWER_IF(COL, CATALOG, COND)                                              \
+	"SELECT " COL " AS oid, xmin FROM pg_catalog." CATALOG " WHERE (" COND " OR " \
+	"(SELECT fallback FROM fb)) AND pg_catalog.age(xmin) <= (SELECT a FROM f)"
+
+/* The same, when the statement wrote the catalog (its counter GATE passed PREV). */
+#define NEWER(COL, CATALOG, GATE, PREV) NEWER_IF(COL, CATALOG, "(SELECT " GATE " FROM k) > " PREV)
+
+/*
+ * Whether pg_attribute must be read: the statement updated rows in it,
+ * and not only the atthasdef of columns whose defaults it stored or
+ * removed, the removed ones all of relations it dropped (see
+ * safety_window.h).
+ */
+#define ATTRIBUTE_GATE                                                                        \
+	"((SELECT att_upd FROM k) > $4 AND ((SELECT att_upd - $4 - (def_ins - $15) - (def_del - " \
+	"$17) FROM k) <> 0 OR (SELECT def_upd FROM k) <> $16 OR (SELECT def_del - $17 FROM k) "   \
+	"<> (SELECT coalesce(sum(g.nd), 0) FROM g) OR EXISTS (SELECT 1 FROM g WHERE g.nd < 0)))"
 
 /*
  * The relations whose catalog rows this transaction wrote since the
@@ -55,14 +87,15 @@
  * visible): another session's committed DDL is not the statement's.
  */
 #define NEWER_CLASS NEWER("oid", "pg_class", "class_iu", "$2")
-#define NEWER_ATTRIBUTE NEWER("attrelid", "pg_attribute", "att_upd", "$4")
+#define NEWER_ATTRIBUTE NEWER_IF("attrelid", "pg_attribute", ATTRIBUTE_GATE)
+#define NEWER_ATTRDEF NEWER("adrelid", "pg_attrdef", "def_ins + def_upd", "$15 + $16")
 #define NEWER_CONSTRAINT NEWER("conrelid", "pg_constraint", "con_iu", "$5")
 #define NEWER_TRIGGER NEWER("tgrelid", "pg_trigger", "trg_iu", "$7")
 #define NEWER_INDEX NEWER("indrelid", "pg_index", "idx_iu", "$9")
-#define WINDOW_WRITTEN                                                                   \
-	"w0 AS (" NEWER_CLASS " UNION ALL " NEWER_ATTRIBUTE " UNION ALL " NEWER_CONSTRAINT   \
-	" UNION ALL " NEWER_TRIGGER " UNION ALL " NEWER_INDEX "), "                          \
-	"w AS (SELECT DISTINCT oid FROM w0 WHERE oid <> 0 AND pg_catalog.txid_status($11 + " \
+#define WINDOW_WRITTEN                                                                      \
+	"w0 AS (" NEWER_CLASS " UNION ALL " NEWER_ATTRIBUTE " UNION ALL " NEWER_CONSTRAINT      \
+	" UNION ALL " NEWER_TRIGGER " UNION ALL " NEWER_INDEX " UNION ALL " NEWER_ATTRDEF "), " \
+	"w AS (SELECT DISTINCT oid FROM w0 WHERE oid <> 0 AND pg_catalog.txid_status($11 + "    \
 	"((xmin::text::pg_catalog.int8 - $12) & 4294967295)) = 'in progress')"
 
 /*
@@ -70,9 +103,18 @@
  * pg_class rows: one pass over pg_class (a hashed NOT IN), not a probe per
  * followed relation.
  */
-#define WINDOW_GONE                                                                   \
-	"g AS (SELECT ids.oid FROM ids WHERE ((SELECT class_del FROM k) > $3 OR (SELECT " \
+#define WINDOW_GONE                                                                           \
+	"g AS (SELECT ids.oid, ids.nd FROM ids WHERE ((SELECT class_del FROM k) > $3 OR (SELECT " \
 	"fallback FROM fb)) AND ids.oid NOT IN (SELECT c.oid FROM pg_catalog.pg_class c))"
+
+/* o's pg_class, pg_namespace and pg_index rows, and its scans. */
+#define WINDOW_LOOKUPS                                                                           \
+	"LEFT JOIN LATERAL (SELECT c.oid, c.relfilenode, c.relkind, c.relnamespace, c.relname FROM " \
+	"pg_catalog.pg_class c WHERE c.oid = o.oid OFFSET 0) c ON true "                             \
+	"LEFT JOIN s ON s.oid = o.oid LEFT JOIN LATERAL (SELECT n.nspname FROM "                     \
+	"pg_catalog.pg_namespace n WHERE n.oid = c.relnamespace OFFSET 0) n ON true "                \
+	"LEFT JOIN LATERAL (SELECT x.indrelid FROM pg_catalog.pg_index x WHERE x.indexrelid = "      \
+	"o.oid OFFSET 0) x ON true"
 
 /* What to read: written, gone, scanned; every followed one in a fallback. */
 #define WINDOW_RELATIONS                                                        \
@@ -89,21 +131,19 @@
  * never read: every relation that counts is held in ACCESS EXCLUSIVE mode
  * already, and so is every relation a statement creates.  The gates are
  * scalar subqueries, so that a catalog the statement did not write is not
- * read at all.
+ * read at all.  The few relations read are looked up one by one (LATERAL,
+ * OFFSET 0): a plan made for any $1 would otherwise hash all of pg_class.
  */
-#define WINDOW_SQL                                                                                \
-	"WITH " WINDOW_IDS ", " WINDOW_GATES ", " WINDOW_WRITTEN ", " WINDOW_GONE " "                 \
-	"SELECT o.oid::int8, coalesce(c.relfilenode, 0)::int8, coalesce(s.seq_tup_read, 0), "         \
-	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = o.oid), "                     \
-	"'AccessExclusiveLock', CASE WHEN " WINDOW_SIGNED " THEN " SIGNATURE(                         \
-		"o.oid") " END, "                                                                         \
-				 "CASE WHEN " USER_RELATION " THEN c.relkind ELSE '' END, "                       \
-				 "coalesce(x.indrelid, o.oid)::int8, coalesce(n.nspname, ''), "                   \
-				 "coalesce(c.relname, '') "                                                       \
-				 "FROM " WINDOW_RELATIONS " "                                                     \
-				 "LEFT JOIN pg_catalog.pg_class c ON c.oid = o.oid LEFT JOIN s ON s.oid = o.oid " \
-				 "LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "                 \
-				 "LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = o.oid"
+#define WINDOW_SQL                                                                             \
+	"WITH " WINDOW_IDS ", " WINDOW_GATES ", " WINDOW_GONE ", " WINDOW_WRITTEN " "              \
+	"SELECT o.oid::int8, coalesce(c.relfilenode, 0)::int8, coalesce(s.seq_tup_read, 0), "      \
+	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = o.oid), "                  \
+	"'AccessExclusiveLock', CASE WHEN " WINDOW_SIGNED                                          \
+	" THEN " SIGNATURE("o.oid") " END, "                                                       \
+								"CASE WHEN " USER_RELATION " THEN c.relkind ELSE '' END, "     \
+								"coalesce(x.indrelid, o.oid)::int8, coalesce(n.nspname, ''), " \
+								"coalesce(c.relname, '') "                                     \
+								"FROM " WINDOW_RELATIONS " " WINDOW_LOOKUPS
 
 char *
 safety_window_prepare_sql(const char *name)
@@ -112,15 +152,16 @@ safety_window_prepare_sql(const char *name)
 	char *s;
 
 	buf_init(&b);
-	buf_printf(&b, "PREPARE %s_g AS %s;PREPARE %s_w%s AS %s;", name, GLOBALS_SELECT, name,
-			   WINDOW_PARAMS, WINDOW_SQL);
+	buf_printf(&b, "PREPARE %s_g(pg_catalog.bool) AS %s;PREPARE %s_w%s AS %s;", name,
+			   WINDOW_GLOBALS, name, WINDOW_PARAMS, WINDOW_SQL);
 	s = buf_detach(&b);
 	buf_free(&b);
 	return s;
 }
 
 char *
-safety_window_execute_sql(const char *name, const struct safety_window *w, const char *oids)
+safety_window_execute_sql(const char *name, const struct safety_window *w, const char *oids,
+						  const char *defaults, const char *tables, bool touched)
 {
 	unsigned long long low = w->xid & 0xffffffffULL;
 	struct buf b;
@@ -128,10 +169,11 @@ safety_window_execute_sql(const char *name, const struct safety_window *w, const
 
 	buf_init(&b);
 	buf_printf(&b,
-			   "EXECUTE %s_g;EXECUTE %s_w('{%s}', %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-			   "'%llu', %llu, %llu);",
-			   name, name, oids, w->class_iu, w->class_del, w->att_upd, w->con_iu, w->con_del,
-			   w->trg_iu, w->trg_del, w->idx_iu, low, w->xid, low);
+			   "EXECUTE %s_g(%s);EXECUTE %s_w('{%s}', %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
+			   "%lld, '%llu', %llu, %llu, '{%s}', '{%s}', %lld, %lld, %lld);",
+			   name, touched ? "true" : "false", name, oids, w->class_iu, w->class_del, w->att_upd,
+			   w->con_iu, w->con_del, w->trg_iu, w->trg_del, w->idx_iu, low, w->xid, low, tables,
+			   defaults, w->def_ins, w->def_upd, w->def_del);
 	s = buf_detach(&b);
 	buf_free(&b);
 	return s;
@@ -155,7 +197,23 @@ safety_window_take(struct safety_window *w, const PGresult *g)
 	w->trg_iu = v[5];
 	w->trg_del = v[6];
 	w->idx_iu = v[7];
+	w->def_ins = v[8];
+	w->def_upd = v[9];
+	w->def_del = v[10];
 	return strcmp(PQgetvalue(g, 0, 1 + CATALOG_COUNT_COLUMNS), "t") == 0;
+}
+
+int
+safety_signature_defaults(const char *sig)
+{
+	const char *part;
+	int n = 0;
+
+	if (sig == NULL || (part = strchr(sig, '|')) == NULL)
+		return -1;
+	for (part++; *part && *part != '|'; part++)
+		n += *part == '*';
+	return *part == '|' ? n : -1;
 }
 
 bool
@@ -223,9 +281,10 @@ safety_window_from_mark(struct safety_window *w, const struct catalog_mark *m)
 	const struct catalog_count *co = counts_of(m, "pg_constraint");
 	const struct catalog_count *tg = counts_of(m, "pg_trigger");
 	const struct catalog_count *ix = counts_of(m, "pg_index");
+	const struct catalog_count *df = counts_of(m, "pg_attrdef");
 
 	memset(w, 0, sizeof(*w));
-	if (!m->ok || cl == NULL || at == NULL || co == NULL || tg == NULL || ix == NULL)
+	if (!m->ok || cl == NULL || at == NULL || co == NULL || tg == NULL || ix == NULL || df == NULL)
 		return false;
 	w->xid = m->xid;
 	w->class_iu = cl->ins + cl->upd;
@@ -236,6 +295,9 @@ safety_window_from_mark(struct safety_window *w, const struct catalog_mark *m)
 	w->trg_iu = tg->ins + tg->upd;
 	w->trg_del = tg->del;
 	w->idx_iu = ix->ins + ix->upd;
+	w->def_ins = df->ins;
+	w->def_upd = df->upd;
+	w->def_del = df->del;
 	w->ok = true;
 	return true;
 }

@@ -25,6 +25,19 @@
  * table's signature); a deleted constraint or trigger row (the
  * transaction's counters say so), or track_counts off, sends the
  * statement to the general observation, in the same query.
+ *
+ * pg_attribute is the largest catalog, and CREATE TABLE and DROP TABLE
+ * update rows in it whenever a column has a default: PostgreSQL sets
+ * atthasdef on the column's row when it stores a default (pg_attrdef
+ * insert) and clears it when it removes one (pg_attrdef delete), one
+ * update each.  So when the statement's pg_attribute updates are exactly
+ * its pg_attrdef inserts plus deletes, every deleted default belonged to
+ * a relation it dropped (their count equals the defaults those relations'
+ * signatures marked), and the relations of the inserted defaults are
+ * read (pg_attrdef rows newer than the floor), pg_attribute need not be
+ * read: no other attribute row changed.  Any other statement that
+ * updates pg_attribute (SET NOT NULL, RENAME COLUMN, ALTER TYPE, DROP
+ * DEFAULT on a table that stays, ...) reads it as before.
  */
 #ifndef MIGRATE_SAFETY_WINDOW_H
 #define MIGRATE_SAFETY_WINDOW_H
@@ -48,6 +61,9 @@ struct safety_window
 	long long trg_iu;
 	long long trg_del;
 	long long idx_iu;
+	long long def_ins; /* pg_attrdef inserts */
+	long long def_upd;
+	long long def_del;
 };
 
 /* The window of a unit from verify's catalog mark; false when m is not usable. */
@@ -56,22 +72,33 @@ bool safety_window_from_mark(struct safety_window *w, const struct catalog_mark 
 /*
  * The PREPARE statements (an allocated string) of the window's two
  * queries under name (unique to the run): name_g, the general
- * observation's globals (GLOBALS_SELECT, same columns), and name_w, the
- * windowed rows (OBSERVE_SELECT's columns).
+ * observation's globals (GLOBALS_SELECT's columns, the rows touched -1
+ * unless asked for), and name_w, the windowed rows (OBSERVE_SELECT's
+ * columns).
  */
 char *safety_window_prepare_sql(const char *name);
 
 /*
  * Their EXECUTE statements (an allocated string) after a statement, for
- * window w, the followed relations being oids ("1,2,3").
+ * window w, the followed relations being oids ("1,2,3"), with defaults
+ * the defaults each has (safety_signature_defaults, in the same order),
+ * and the tables among them tables; the rows touched are summed only
+ * when touched.
  */
-char *safety_window_execute_sql(const char *name, const struct safety_window *w, const char *oids);
+char *safety_window_execute_sql(const char *name, const struct safety_window *w, const char *oids,
+								const char *defaults, const char *tables, bool touched);
 
 /*
  * Takes the catalog counters from a globals result g into w, for the
  * next statement's gates; false when g has none or track_counts is off.
  */
 bool safety_window_take(struct safety_window *w, const PGresult *g);
+
+/*
+ * The defaults a SIGNATURE's attribute part marks ("*"), or -1 when sig
+ * is NULL or has no such part.
+ */
+int safety_signature_defaults(const char *sig);
 
 /*
  * Removes the entry of index index_oid from a signature's index part

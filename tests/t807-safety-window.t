@@ -12,7 +12,9 @@
 # drop (deleted constraint and trigger rows: the general reading, in the
 # same query), VALIDATE (only the constraint's row), RENAME COLUMN, a
 # trigger, a rewrite, rows touched in a temporary table after a catalog
-# change, a lock taken again with a scan.  The expected reports are those
+# change, a lock taken again with a scan, a default stored and dropped on
+# a table that stays, a table with defaults made and dropped, and a
+# default that DROP SEQUENCE ... CASCADE takes from a table that stays.  The expected reports are those
 # of the general observation: `up --dry-run`, which has no window, for the
 # up steps, and the binary before the window for the down steps (the
 # lists below).
@@ -21,7 +23,7 @@
 
 roundtrips_server
 bin=$(set_bin safe_window)
-units=11
+units=13
 
 hazards()
 {
@@ -65,7 +67,11 @@ is "$(listed "$verify_err" | grep ' down)')" "0001_base.sql:14 (0001_base down):
 0007_rename.sql:7 (0007_rename down): ACCESS EXCLUSIVE on rooms held N ms for a catalog change: not a hazard
 0008_trigger.sql:8 (0008_trigger down): ACCESS EXCLUSIVE on rooms held N ms for a catalog change: not a hazard
 0010_held_across.sql:10 (0010_held_across down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard
-0011_scan_only.sql:9 (0011_scan_only down): ACCESS EXCLUSIVE on side held N ms for a catalog change: not a hazard" \
+0011_scan_only.sql:9 (0011_scan_only down): ACCESS EXCLUSIVE on side held N ms for a catalog change: not a hazard
+0012_set_default.sql:10 (0012_set_default down): ACCESS EXCLUSIVE on rooms held N ms for a catalog change: not a hazard
+0013_cascade_default.sql:13 (0013_cascade_default down): ACCESS EXCLUSIVE on seats held N ms for a catalog change: not a hazard
+0013_cascade_default.sql:14 (0013_cascade_default down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard
+0013_cascade_default.sql:15 (0013_cascade_default down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard" \
 	"the down steps' catalog changes are those of the general observation (DROP INDEX included, VALIDATE's up step not)"
 
 # The observation is still one round trip per statement, and pg_locks is

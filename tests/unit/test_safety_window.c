@@ -1,6 +1,7 @@
 /*
  * test_safety_window.c: safety_signature_drop_index() takes exactly the
- * dropped index's entry out of a signature's index part.
+ * dropped index's entry out of a signature's index part, and
+ * safety_signature_defaults() counts the attribute part's defaults.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,5 +51,12 @@ main(void)
 		  "only the fifth part holds indexes (a constraints part is not searched)");
 	check("(0,1)|(0,2)", 10, "(none)", "a signature with fewer parts is left alone");
 	check("", 10, "(none)", "a gone relation's empty signature is left alone");
+	ok(safety_signature_defaults("(0,1)|(0,2),(0,3)*,(1,4)*|(2,1)*||") == 2,
+	   "the defaults are the attribute part's marks, not another part's");
+	ok(safety_signature_defaults("(0,1)|(0,2),(0,3)|||10@(4,5)") == 0, "no mark, no default");
+	ok(safety_signature_defaults(NULL) == -1, "no signature: not known");
+	ok(safety_signature_defaults("(0,1)") == -1, "no attribute part: not known");
+	ok(safety_signature_defaults("(0,1)|(0,2)*") == -1,
+	   "an attribute part without its end: not known");
 	return done_testing();
 }
