@@ -67,17 +67,52 @@
  */
 #define CATALOG_MARK_MAX_IDS 100000
 
-const char catalog_mark_sql[] =
-	"WITH m AS (INSERT INTO pg_temp.migrate_verify_mark VALUES (1) RETURNING xmin) "
-	"SELECT c.oid::pg_catalog.int8, c.relname, "
-	"pg_catalog.pg_stat_get_xact_tuples_inserted(c.oid), "
-	"pg_catalog.pg_stat_get_xact_tuples_updated(c.oid), "
-	"pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid), "
-	"(SELECT m.xmin::text FROM m), pg_catalog.txid_current(), "
+/* catalog_mark_sql's columns, for catalogs u(oid, relname). */
+#define MARK_SELECT                                                                  \
+	"WITH m AS (INSERT INTO pg_temp.migrate_verify_mark VALUES (1) RETURNING xmin) " \
+	"SELECT u.oid::pg_catalog.int8, u.relname, "                                     \
+	"pg_catalog.pg_stat_get_xact_tuples_inserted(u.oid), "                           \
+	"pg_catalog.pg_stat_get_xact_tuples_updated(u.oid), "                            \
+	"pg_catalog.pg_stat_get_xact_tuples_deleted(u.oid), "                            \
+	"(SELECT m.xmin::text FROM m), pg_catalog.txid_current(), "                      \
 	"pg_catalog.current_setting('track_counts') "
-	"FROM pg_catalog.pg_class c "
-	"WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'r' "
-	"ORDER BY c.oid;";
+
+const char catalog_mark_sql[] =
+	MARK_SELECT "FROM pg_catalog.pg_class u "
+				"WHERE u.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND u.relkind = 'r' "
+				"ORDER BY u.oid;";
+
+char *
+catalog_mark_sql_for(const struct catalog_mark *known)
+{
+	struct buf stmt;
+	struct buf names;
+	char *sql;
+	size_t i;
+
+	if (known == NULL || !known->ok || known->n == 0)
+		return NULL;
+	for (i = 0; i < known->n; i++)
+		if (known->cat[i]
+				.name[strspn(known->cat[i].name, "abcdefghijklmnopqrstuvwxyz0123456789_")] != '\0')
+			return NULL;
+	buf_init(&stmt);
+	buf_init(&names);
+	buf_append(&stmt, MARK_SELECT "FROM ROWS FROM (pg_catalog.unnest('{");
+	for (i = 0; i < known->n; i++)
+	{
+		buf_printf(&stmt, "%s%u", i > 0 ? "," : "", known->cat[i].oid);
+		buf_printf(&names, "%s%s", i > 0 ? "," : "", known->cat[i].name);
+	}
+	buf_printf(&stmt,
+			   "}'::pg_catalog.oid[]), pg_catalog.unnest('{%s}'::pg_catalog.text[])) AS "
+			   "u(oid, relname) ORDER BY u.oid;",
+			   names.data);
+	sql = buf_detach(&stmt);
+	buf_free(&stmt);
+	buf_free(&names);
+	return sql;
+}
 
 void
 catalog_mark_init(struct catalog_mark *m)

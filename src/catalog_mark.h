@@ -73,6 +73,14 @@ void catalog_mark_free(struct catalog_mark *m);
 bool catalog_mark_read(struct catalog_mark *m, const PGresult *res);
 
 /*
+ * The same statement (allocated) for the catalogs that mark known lists,
+ * by their oids: no scan of pg_class, which grows with every relation a
+ * long verify makes (the catalogs of a server do not change while it
+ * runs).  NULL when known is not ok or names a catalog oddly.
+ */
+char *catalog_mark_sql_for(const struct catalog_mark *known);
+
+/*
  * Compares the mark taken before a unit's up step with one taken after
  * its down step.  When the counters alone decide, returns
  * CATALOG_UNCHANGED or CATALOG_IN_DOUBT; else appends to *scan one

@@ -177,6 +177,7 @@ engine_close(struct engine *e)
 	db_close(e->db);
 	history_table_free(&e->ht);
 	free(e->stamp);
+	free(e->mark_sql);
 	memset(e, 0, sizeof(*e));
 }
 

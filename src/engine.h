@@ -24,6 +24,7 @@ struct engine
 	bool list_relations; /* up --dry-run: the opening batch also lists the
 						  * relations for the safety report (SPEC 11) */
 	char *stamp; /* the last engine_fingerprint_record's stamp, or NULL */
+	char *mark_sql; /* verify: the catalog mark for this server's catalogs, once known */
 };
 
 /*

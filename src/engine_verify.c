@@ -216,6 +216,13 @@ exec_sql(struct engine *e, const char *sql, const char *what)
  * step lists the relations itself.  Returns 0, or the exit code after
  * reporting.
  */
+/* The catalog mark's statement: the run's catalogs by oid once a mark has listed them. */
+static const char *
+mark_sql(const struct engine *e)
+{
+	return e->mark_sql != NULL ? e->mark_sql : catalog_mark_sql;
+}
+
 static int
 savepoint_up(struct engine *e, struct catalog_mark *mark)
 {
@@ -232,12 +239,11 @@ savepoint_up(struct engine *e, struct catalog_mark *mark)
 	if (listing[0] == '\0' && mark == NULL)
 		return exec_sql(e, "SAVEPOINT migrate_verify_up", "verify");
 	buf_init(&sql);
-	buf_printf(&sql, "SAVEPOINT migrate_verify_up;%s%s", mark != NULL ? catalog_mark_sql : "",
-			   listing);
+	buf_printf(&sql, "SAVEPOINT migrate_verify_up;%s%s", mark != NULL ? mark_sql(e) : "", listing);
 	rc = db_batch(e->db, sql.data, res, SAFETY_LISTING_RESULTS + 2, &n, &err);
 	buf_free(&sql);
-	if (mark != NULL && n >= 2)
-		catalog_mark_read(mark, res[1]);
+	if (mark != NULL && n >= 2 && catalog_mark_read(mark, res[1]) && e->mark_sql == NULL)
+		e->mark_sql = catalog_mark_sql_for(mark);
 	if (rc == 0 && listing[0] != '\0')
 		safety_take_listing(res + first, n - first);
 	set = n >= 1 && PQresultStatus(res[0]) == PGRES_COMMAND_OK;
@@ -389,7 +395,7 @@ catalog_check(struct engine *e, const struct catalog_mark *mark, bool *same)
 	*same = false;
 	catalog_mark_init(&after);
 	buf_init(&scan);
-	rc = guarded_query(e, catalog_mark_sql, &res);
+	rc = guarded_query(e, mark_sql(e), &res);
 	if (rc == 0 && res != NULL && catalog_mark_read(&after, res))
 	{
 		switch (catalog_mark_compare(mark, &after, &scan))

@@ -1,6 +1,7 @@
 /*
  * test_catalog_mark.c: what two catalog marks prove (catalog_mark.c),
- * without a server: the marks are filled by hand.
+ * without a server: the marks are filled by hand; and the statement of a
+ * run's later marks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,10 +115,36 @@ test_doubt(void)
 	catalog_mark_free(&a); /* an emptied mark may be freed again */
 }
 
+/* A run's later marks name its catalogs by oid instead of reading pg_class. */
+static void
+test_mark_sql(void)
+{
+	struct catalog_mark m;
+	char *sql;
+
+	catalog_mark_init(&m);
+	ok(catalog_mark_sql_for(&m) == NULL, "no catalogs known: no statement of its own");
+	mark3(&m, 100);
+	sql = catalog_mark_sql_for(&m);
+	ok(sql != NULL && strstr(sql, "unnest('{1247,1249,1259}'::pg_catalog.oid[])") != NULL &&
+		   strstr(sql, "unnest('{pg_type,pg_attribute,pg_class}'::pg_catalog.text[])") != NULL,
+	   "the known catalogs, by oid and name");
+	ok(sql != NULL && strstr(sql, "pg_class u") == NULL, "and pg_class is not read");
+	ok(sql != NULL && strncmp(sql, catalog_mark_sql, 200) == 0,
+	   "the same columns as the first mark's statement");
+	free(sql);
+	free(m.cat[1].name);
+	m.cat[1].name = xstrdup("odd'name");
+	ok(catalog_mark_sql_for(&m) == NULL,
+	   "a catalog named oddly: the statement that reads pg_class");
+	catalog_mark_free(&m);
+}
+
 int
 main(void)
 {
 	test_counters();
 	test_doubt();
+	test_mark_sql();
 	return done_testing();
 }
