@@ -214,9 +214,23 @@ append_ident(struct buf *b, const char *name)
  * id) to xid, INT_MAX for non-normal ids, so that age(xmin) <= age(s)
  * compares in wrapping order without converting every xmin to text.
  */
+/* The catalogs whose rows all belong to a relation (catalog_mark_compare's written). */
+static bool
+of_relations(const char *catalog)
+{
+	static const char *const names[] = {"pg_class", "pg_attribute", "pg_attrdef", "pg_index",
+										"pg_trigger"};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(catalog, names[i]) == 0)
+			return true;
+	return false;
+}
+
 static void
 write_scan(const struct catalog_mark *before, const struct catalog_mark *after, const bool *active,
-		   struct buf *scan)
+		   const char *written, struct buf *scan)
 {
 	size_t i;
 
@@ -224,9 +238,14 @@ write_scan(const struct catalog_mark *before, const struct catalog_mark *after, 
 			   "SELECT EXISTS (SELECT 1 FROM pg_catalog.generate_series(%llu::pg_catalog.int8, "
 			   "%llu::pg_catalog.int8) x WHERE pg_catalog.txid_status(x) = 'aborted')",
 			   before->xid, after->xid - 1);
+	if (written != NULL && written[0] != '\0')
+		buf_printf(scan,
+				   " OR EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = "
+				   "ANY ('{%s}'::pg_catalog.oid[]))",
+				   written);
 	for (i = 0; i < after->n; i++)
 	{
-		if (!active[i])
+		if (!active[i] || (written != NULL && of_relations(after->cat[i].name)))
 			continue;
 		buf_append(scan, " OR EXISTS (SELECT 1 FROM pg_catalog.");
 		append_ident(scan, after->cat[i].name);
@@ -240,7 +259,7 @@ write_scan(const struct catalog_mark *before, const struct catalog_mark *after, 
 
 enum catalog_outcome
 catalog_mark_compare(const struct catalog_mark *before, const struct catalog_mark *after,
-					 struct buf *scan)
+					 const char *written, struct buf *scan)
 {
 	enum catalog_outcome out = CATALOG_UNCHANGED;
 	bool *active;
@@ -266,7 +285,7 @@ catalog_mark_compare(const struct catalog_mark *before, const struct catalog_mar
 			if (active[i])
 				out = CATALOG_SCAN;
 	if (out == CATALOG_SCAN)
-		write_scan(before, after, active, scan);
+		write_scan(before, after, active, written, scan);
 	free(active);
 	return out;
 }

@@ -87,8 +87,18 @@ char *catalog_mark_sql_for(const struct catalog_mark *known);
  * statement whose single boolean is true when the catalogs may differ
  * (a row written since before, or a subtransaction rolled back in
  * between) and returns CATALOG_SCAN.
+ *
+ * written, when not NULL, lists (comma-separated oids) every relation
+ * whose rows the unit wrote in pg_class, pg_attribute, pg_attrdef,
+ * pg_index and pg_trigger (safety_written): those catalogs are then not
+ * scanned; the statement asks instead whether any of those relations
+ * still exists.  With equal inserts and deletes in pg_class, none of them
+ * can be one that existed before (its row's delete would need an insert
+ * that is not gone), so when all are gone every row written for them is
+ * gone with them, and no row older than the mark was removed.
  */
 enum catalog_outcome catalog_mark_compare(const struct catalog_mark *before,
-										  const struct catalog_mark *after, struct buf *scan);
+										  const struct catalog_mark *after, const char *written,
+										  struct buf *scan);
 
 #endif

@@ -388,17 +388,21 @@ static int
 catalog_check(struct engine *e, const struct catalog_mark *mark, bool *same)
 {
 	struct catalog_mark after;
+	struct buf written;
 	struct buf scan;
 	PGresult *res;
+	bool known;
 	int rc;
 
 	*same = false;
 	catalog_mark_init(&after);
+	buf_init(&written);
 	buf_init(&scan);
+	known = safety_written(&written);
 	rc = guarded_query(e, mark_sql(e), &res);
 	if (rc == 0 && res != NULL && catalog_mark_read(&after, res))
 	{
-		switch (catalog_mark_compare(mark, &after, &scan))
+		switch (catalog_mark_compare(mark, &after, known ? written.data : NULL, &scan))
 		{
 			case CATALOG_UNCHANGED:
 				*same = true;
@@ -414,6 +418,7 @@ catalog_check(struct engine *e, const struct catalog_mark *mark, bool *same)
 		}
 	}
 	PQclear(res);
+	buf_free(&written);
 	buf_free(&scan);
 	catalog_mark_free(&after);
 	return rc;

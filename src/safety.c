@@ -146,6 +146,9 @@ static struct
 	struct safety_window window; /* verify's floor for the current unit */
 	bool windowed; /* this step is observed through the window */
 	bool window_broken; /* a windowed observation failed: not again */
+	unsigned int *written; /* the relations the unit's windowed statements wrote */
+	size_t nwritten;
+	bool written_ok; /* every statement of the unit so far was observed through the window */
 	bool prepared; /* the window's statements are (PREPARE) */
 	size_t prepared_for; /* the relations followed when they were */
 	char prepared_name[48];
@@ -158,6 +161,39 @@ safety_set_window(const struct safety_window *w)
 		sf.window = *w;
 	else
 		memset(&sf.window, 0, sizeof(sf.window));
+	free(sf.written);
+	sf.written = NULL;
+	sf.nwritten = 0;
+	sf.written_ok = w != NULL && !sf.disabled;
+}
+
+/* A windowed observation's row for a relation the statement wrote (column 10). */
+static void
+note_written(const PGresult *r, int i)
+{
+	unsigned int oid;
+	size_t k;
+
+	if (PQnfields(r) < 11 || strcmp(PQgetvalue(r, i, 10), "t") != 0)
+		return;
+	oid = (unsigned int) strtoul(PQgetvalue(r, i, 0), NULL, 10);
+	for (k = 0; k < sf.nwritten; k++)
+		if (sf.written[k] == oid)
+			return;
+	sf.written = xrealloc(sf.written, (sf.nwritten + 1) * sizeof(*sf.written));
+	sf.written[sf.nwritten++] = oid;
+}
+
+bool
+safety_written(struct buf *oids)
+{
+	size_t i;
+
+	if (!sf.written_ok)
+		return false;
+	for (i = 0; i < sf.nwritten; i++)
+		buf_printf(oids, "%s%u", i > 0 ? "," : "", sf.written[i]);
+	return true;
 }
 
 /*
@@ -528,6 +564,7 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 		free_step_state();
 	if (sf.disabled || u == NULL || observed_before(u, up))
 	{
+		sf.written_ok = false;
 		drop_carry(); /* the step runs unobserved */
 		return;
 	}
@@ -559,7 +596,10 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 	else
 	{
 		if (observation(GLOBALS_SQL SNAPSHOT_SQL, "", &g, &r) != 0)
+		{
+			sf.written_ok = false;
 			return;
+		}
 		read_globals(g);
 		read_snapshot(r);
 		PQclear(g);
@@ -571,6 +611,7 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 	}
 	build_observe_sql();
 	sf.windowed = window_applies();
+	sf.written_ok = sf.written_ok && sf.windowed;
 	if (sf.windowed)
 		log_debug("%s %s: observed through the catalog window", sf.unit->name, up ? "up" : "down");
 	sf.active = true;
@@ -1130,10 +1171,13 @@ observe(const struct stmt_info *s, double dur)
 	/* the general observation always sums the rows touched; the window when they matter */
 	if (sf.windowed)
 		sql = window_sql(pending_hazard());
+	else
+		sf.written_ok = false;
 	rc = observation(sql ? sql : sf.observe_sql, sf.no_txn ? STMT_NEXT : "", &g, &res);
 	free(sql);
 	if (rc != 0)
 	{
+		sf.written_ok = false;
 		if (sf.windowed)
 			sf.window_broken = true; /* the general observation from now on */
 		drop_carry();
@@ -1141,7 +1185,8 @@ observe(const struct stmt_info *s, double dur)
 		return;
 	}
 	if (sf.windowed && !safety_window_take(&sf.window, g))
-		sf.windowed = false; /* track_counts went off: the gates cannot be trusted */
+		sf.windowed = sf.written_ok =
+			false; /* track_counts went off: the gates cannot be trusted */
 	touched = atoll(PQgetvalue(g, 0, 1));
 	sf.lock_timeout_zero = strcmp(PQgetvalue(g, 0, 0), "0") == 0;
 	for (i = 0; i < sf.nrels; i++)
@@ -1149,7 +1194,11 @@ observe(const struct stmt_info *s, double dur)
 	for (i = 0; i < sf.nfresh; i++)
 		sf.fresh[i].sig_read = sf.fresh[i].dropped_now = false;
 	for (r = 0; r < PQntuples(res); r++)
+	{
+		if (sf.written_ok)
+			note_written(res, r);
 		read_observed(res, r);
+	}
 	dropped_indexes();
 	for (i = 0; i < sf.nrels; i++)
 		if (sf.rels[i].seen)
@@ -1197,6 +1246,7 @@ safety_stmt_begin(const struct stmt_info *s)
 	if (!sf.touched_known && pending_hazard() && read_touched() != 0)
 	{
 		sf.window_broken = true;
+		sf.written_ok = false;
 		drop_carry();
 		free_step_state();
 		return;
@@ -1242,12 +1292,14 @@ safety_stmt_end(const struct stmt_info *s, bool ok)
 		if (skip_outside_block(s))
 			return true;
 		sf.lost = true;
+		sf.written_ok = false;
 		return false;
 	}
 	/* a COPY still open, or a unit that ended the transaction: look no further */
 	if (PQtransactionStatus(sf.db->conn) != PQTRANS_INTRANS)
 	{
 		sf.lost = true;
+		sf.written_ok = false;
 		return ok;
 	}
 	observe(s, dur);

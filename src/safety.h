@@ -34,6 +34,18 @@ void safety_set_enabled(bool on);
 void safety_set_window(const struct safety_window *w);
 
 /*
+ * After the unit's down step: when every statement since
+ * safety_set_window was observed through the window, appends to *oids
+ * the relations they wrote (catalog rows newer than the mark, of any
+ * kind, comma-separated; what is gone since included) and returns true.
+ * Every catalog row of pg_class, pg_attribute, pg_attrdef, pg_index and
+ * pg_trigger that the unit wrote belongs to one of them (see
+ * safety_window.h), which lets verify's catalog check leave those
+ * catalogs unread (catalog_mark.h).
+ */
+bool safety_written(struct buf *oids);
+
+/*
  * What drops the window's prepared statements (DEALLOCATE...;), for the
  * runner to send right after its ROLLBACK in the same message (same
  * session behind a pooler, no extra round trip); "" when none were made.

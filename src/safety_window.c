@@ -62,13 +62,19 @@
 	"fb AS (SELECT NOT counting OR con_del > $6 OR trg_del > $8 AS fallback FROM k), "          \
 	"f AS (SELECT pg_catalog.age($10) AS a)"
 
-/* A catalog's rows written at or after the floor, when COND (or a fallback). */
-#define NEWER_IF(COL, CATALOG, COND)                                              \
-	"SELECT " COL " AS oid, xmin FROM pg_catalog." CATALOG " WHERE (" COND " OR " \
-	"(SELECT fallback FROM fb)) AND pg_catalog.age(xmin) <= (SELECT a FROM f)"
+/*
+ * A catalog's rows written at or after the floor, when COND (or a
+ * fallback): the relation COL whose signature the row is part of, and
+ * OWN, the relation the row goes with when it is dropped (0: none that
+ * safety_written reports).
+ */
+#define NEWER_IF(COL, OWN, CATALOG, COND)                                                  \
+	"SELECT " COL " AS oid, " OWN " AS own, xmin FROM pg_catalog." CATALOG " WHERE (" COND \
+	" OR (SELECT fallback FROM fb)) AND pg_catalog.age(xmin) <= (SELECT a FROM f)"
 
 /* The same, when the statement wrote the catalog (its counter GATE passed PREV). */
-#define NEWER(COL, CATALOG, GATE, PREV) NEWER_IF(COL, CATALOG, "(SELECT " GATE " FROM k) > " PREV)
+#define NEWER(COL, OWN, CATALOG, GATE, PREV) \
+	NEWER_IF(COL, OWN, CATALOG, "(SELECT " GATE " FROM k) > " PREV)
 
 /*
  * Whether pg_attribute must be read: the statement updated rows in it,
@@ -86,17 +92,24 @@
  * floor; a row counts only if it is this transaction's (in progress, and
  * visible): another session's committed DDL is not the statement's.
  */
-#define NEWER_CLASS NEWER("oid", "pg_class", "class_iu", "$2")
-#define NEWER_ATTRIBUTE NEWER_IF("attrelid", "pg_attribute", ATTRIBUTE_GATE)
-#define NEWER_ATTRDEF NEWER("adrelid", "pg_attrdef", "def_ins + def_upd", "$15 + $16")
-#define NEWER_CONSTRAINT NEWER("conrelid", "pg_constraint", "con_iu", "$5")
-#define NEWER_TRIGGER NEWER("tgrelid", "pg_trigger", "trg_iu", "$7")
-#define NEWER_INDEX NEWER("indrelid", "pg_index", "idx_iu", "$9")
+#define NEWER_CLASS NEWER("oid", "oid", "pg_class", "class_iu", "$2")
+#define NEWER_ATTRIBUTE NEWER_IF("attrelid", "attrelid", "pg_attribute", ATTRIBUTE_GATE)
+#define NEWER_ATTRDEF NEWER("adrelid", "adrelid", "pg_attrdef", "def_ins + def_upd", "$15 + $16")
+#define NEWER_CONSTRAINT NEWER("conrelid", "0::pg_catalog.oid", "pg_constraint", "con_iu", "$5")
+#define NEWER_TRIGGER NEWER("tgrelid", "tgrelid", "pg_trigger", "trg_iu", "$7")
+#define NEWER_INDEX NEWER("indrelid", "indexrelid", "pg_index", "idx_iu", "$9")
+
+/*
+ * w: the relations to read again; wo: those whose rows the statement
+ * wrote (safety_written).
+ */
 #define WINDOW_WRITTEN                                                                      \
 	"w0 AS (" NEWER_CLASS " UNION ALL " NEWER_ATTRIBUTE " UNION ALL " NEWER_CONSTRAINT      \
 	" UNION ALL " NEWER_TRIGGER " UNION ALL " NEWER_INDEX " UNION ALL " NEWER_ATTRDEF "), " \
-	"w AS (SELECT DISTINCT oid FROM w0 WHERE oid <> 0 AND pg_catalog.txid_status($11 + "    \
-	"((xmin::text::pg_catalog.int8 - $12) & 4294967295)) = 'in progress')"
+	"w1 AS MATERIALIZED (SELECT oid, own FROM w0 WHERE pg_catalog.txid_status($11 + "       \
+	"((xmin::text::pg_catalog.int8 - $12) & 4294967295)) = 'in progress'), "                \
+	"w AS (SELECT DISTINCT oid FROM w1 WHERE oid <> 0), "                                   \
+	"wo AS (SELECT DISTINCT own AS oid FROM w1 WHERE own <> 0)"
 
 /*
  * The followed relations that are gone, when the statement deleted
@@ -117,9 +130,9 @@
 	"o.oid OFFSET 0) x ON true"
 
 /* What to read: written, gone, scanned; every followed one in a fallback. */
-#define WINDOW_RELATIONS                                                        \
-	"(SELECT oid FROM w UNION SELECT oid FROM g UNION SELECT oid FROM s UNION " \
-	"SELECT oid FROM ids WHERE (SELECT fallback FROM fb)) o"
+#define WINDOW_RELATIONS                                                         \
+	"(SELECT oid FROM w UNION SELECT oid FROM wo UNION SELECT oid FROM g UNION " \
+	"SELECT oid FROM s UNION SELECT oid FROM ids WHERE (SELECT fallback FROM fb)) o"
 
 /* Whether to read o's SIGNATURE: written, gone, or a fallback. */
 #define WINDOW_SIGNED                                                           \
@@ -127,23 +140,25 @@
 	"(SELECT fallback FROM fb)))"
 
 /*
- * The windowed observation, in OBSERVE_SELECT's columns.  pg_locks is
+ * The windowed observation, in OBSERVE_SELECT's columns and an eleventh:
+ * whether the statement wrote the relation (safety_written).  pg_locks is
  * never read: every relation that counts is held in ACCESS EXCLUSIVE mode
  * already, and so is every relation a statement creates.  The gates are
  * scalar subqueries, so that a catalog the statement did not write is not
  * read at all.  The few relations read are looked up one by one (LATERAL,
  * OFFSET 0): a plan made for any $1 would otherwise hash all of pg_class.
  */
-#define WINDOW_SQL                                                                             \
-	"WITH " WINDOW_IDS ", " WINDOW_GATES ", " WINDOW_GONE ", " WINDOW_WRITTEN " "              \
-	"SELECT o.oid::int8, coalesce(c.relfilenode, 0)::int8, coalesce(s.seq_tup_read, 0), "      \
-	"(SELECT count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = o.oid), "                  \
-	"'AccessExclusiveLock', CASE WHEN " WINDOW_SIGNED                                          \
-	" THEN " SIGNATURE("o.oid") " END, "                                                       \
-								"CASE WHEN " USER_RELATION " THEN c.relkind ELSE '' END, "     \
-								"coalesce(x.indrelid, o.oid)::int8, coalesce(n.nspname, ''), " \
-								"coalesce(c.relname, '') "                                     \
-								"FROM " WINDOW_RELATIONS " " WINDOW_LOOKUPS
+#define WINDOW_SIGNATURE "CASE WHEN " WINDOW_SIGNED " THEN " SIGNATURE("o.oid") " END"
+#define WINDOW_KIND "CASE WHEN " USER_RELATION " THEN c.relkind ELSE '' END"
+#define WINDOW_COLUMNS                                                                     \
+	"o.oid::int8, coalesce(c.relfilenode, 0)::int8, coalesce(s.seq_tup_read, 0), (SELECT " \
+	"count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = o.oid), "                      \
+	"'AccessExclusiveLock', " WINDOW_SIGNATURE ", " WINDOW_KIND                            \
+	", coalesce(x.indrelid, o.oid)::int8, "                                                \
+	"coalesce(n.nspname, ''), coalesce(c.relname, ''), o.oid IN (SELECT oid FROM wo)"
+#define WINDOW_SQL                                                                \
+	"WITH " WINDOW_IDS ", " WINDOW_GATES ", " WINDOW_GONE ", " WINDOW_WRITTEN " " \
+	"SELECT " WINDOW_COLUMNS " FROM " WINDOW_RELATIONS " " WINDOW_LOOKUPS
 
 char *
 safety_window_prepare_sql(const char *name)

@@ -35,7 +35,7 @@ static enum catalog_outcome
 compare(const struct catalog_mark *b, const struct catalog_mark *a, struct buf *scan)
 {
 	buf_reset(scan);
-	return catalog_mark_compare(b, a, scan);
+	return catalog_mark_compare(b, a, NULL, scan);
 }
 
 static void
@@ -115,6 +115,41 @@ test_doubt(void)
 	catalog_mark_free(&a); /* an emptied mark may be freed again */
 }
 
+/* With the relations the unit wrote known, their catalogs are not scanned. */
+static void
+test_written(void)
+{
+	struct catalog_mark b;
+	struct catalog_mark a;
+	struct buf scan;
+
+	buf_init(&scan);
+	mark3(&b, 1000);
+	mark3(&a, 1010);
+	a.cat[0].ins = a.cat[0].del = 2; /* pg_type */
+	a.cat[1].ins = a.cat[1].del = 7; /* pg_attribute */
+	a.cat[2].ins = a.cat[2].del = 1; /* pg_class */
+	cmp_ok(catalog_mark_compare(&b, &a, "16390,16393", &scan), ==, CATALOG_SCAN,
+		   "written relations known: still a scan");
+	ok(strstr(scan.data, "c.oid = ANY ('{16390,16393}'::pg_catalog.oid[])") != NULL,
+	   "it asks whether any written relation still exists");
+	ok(strstr(scan.data, "\"pg_attribute\" t") == NULL &&
+		   strstr(scan.data, "\"pg_class\" t") == NULL,
+	   "and reads neither pg_attribute nor pg_class");
+	ok(strstr(scan.data, "\"pg_type\" t") != NULL, "a catalog of other objects is still read");
+	ok(strstr(scan.data, "txid_status(x) = 'aborted'") != NULL, "and rollbacks still looked for");
+	buf_reset(&scan);
+	cmp_ok(catalog_mark_compare(&b, &a, "", &scan), ==, CATALOG_SCAN, "nothing written: a scan");
+	ok(strstr(scan.data, "ANY (") == NULL, "with no relation to look for");
+	a.cat[2].del = 2;
+	buf_reset(&scan);
+	cmp_ok(catalog_mark_compare(&b, &a, "16390", &scan), ==, CATALOG_IN_DOUBT,
+		   "more pg_class deletes than inserts: in doubt, whatever was written");
+	buf_free(&scan);
+	catalog_mark_free(&b);
+	catalog_mark_free(&a);
+}
+
 /* A run's later marks name its catalogs by oid instead of reading pg_class. */
 static void
 test_mark_sql(void)
@@ -145,6 +180,7 @@ main(void)
 {
 	test_counters();
 	test_doubt();
+	test_written();
 	test_mark_sql();
 	return done_testing();
 }

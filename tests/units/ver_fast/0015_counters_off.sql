@@ -1,4 +1,4 @@
--- 0014 counters_off: a superuser's up turns the catalog counters off,
+-- 0015 counters_off: a superuser's up turns the catalog counters off,
 -- and its down changes nothing, leaving the table: verify sees
 -- track_counts off and describes the schema.  Broken: + late.
 -- migrate:up
