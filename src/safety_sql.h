@@ -38,7 +38,7 @@
 /*
  * The window's counters, in struct safety_window's order: pg_class
  * inserts + updates, deletes; pg_attribute updates; pg_constraint inserts
- * + updates, deletes; pg_trigger the same; pg_index inserts + updates;
+ * + updates, deletes; pg_trigger the same; pg_index inserts, updates;
  * pg_attrdef inserts, updates, deletes.
  */
 #define CATALOG_COUNTS                                     \
@@ -52,13 +52,13 @@
 	"pg_catalog.pg_stat_get_xact_tuples_inserted(2620) + " \
 	"pg_catalog.pg_stat_get_xact_tuples_updated(2620), "   \
 	"pg_catalog.pg_stat_get_xact_tuples_deleted(2620), "   \
-	"pg_catalog.pg_stat_get_xact_tuples_inserted(2610) + " \
+	"pg_catalog.pg_stat_get_xact_tuples_inserted(2610), "  \
 	"pg_catalog.pg_stat_get_xact_tuples_updated(2610), "   \
 	"pg_catalog.pg_stat_get_xact_tuples_inserted(2604), "  \
 	"pg_catalog.pg_stat_get_xact_tuples_updated(2604), "   \
 	"pg_catalog.pg_stat_get_xact_tuples_deleted(2604), "   \
 	"pg_catalog.current_setting('track_counts') = 'on'"
-#define CATALOG_COUNT_COLUMNS 12
+#define CATALOG_COUNT_COLUMNS 13
 
 /*
  * Every row the transaction has touched so far: the sum

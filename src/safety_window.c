@@ -17,16 +17,17 @@
  * The statement is prepared once per run (PREPARE, see safety.c), so that
  * it is planned once.  Its parameters: $1 the followed relations' oids;
  * $2 to $9 the counters of CATALOG_COUNTS after the previous statement
- * (the gates); $10 the floor as an xid, $11 with its epoch, $12 its low
+ * (the gates; $9 pg_index inserts); $10 the floor as an xid, $11 with its epoch, $12 its low
  * 32 bits; $13 the followed tables' oids (the relations that sequential
  * scans read); $14 the defaults of each followed relation, in $1's order
- * (-1: not known); $15 to $17 the pg_attrdef counters of CATALOG_COUNTS.
+ * (-1: not known); $15 to $17 the pg_attrdef counters of CATALOG_COUNTS;
+ * $18 pg_index updates.
  */
 #define WINDOW_PARAMS                                                                         \
 	"(pg_catalog.oid[], pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, " \
 	"pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.xid, "    \
 	"pg_catalog.int8, pg_catalog.int8, pg_catalog.oid[], pg_catalog.int4[], "                 \
-	"pg_catalog.int8, pg_catalog.int8, pg_catalog.int8)"
+	"pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int8)"
 
 /*
  * The followed relations; the tables that sequential scans read, and how
@@ -58,7 +59,7 @@
  */
 #define WINDOW_GATES                                                                            \
 	"k AS (SELECT * FROM (SELECT " CATALOG_COUNTS ") k0(class_iu, class_del, att_upd, con_iu, " \
-	"con_del, trg_iu, trg_del, idx_iu, def_ins, def_upd, def_del, counting)), "                 \
+	"con_del, trg_iu, trg_del, idx_ins, idx_upd, def_ins, def_upd, def_del, counting)), "       \
 	"fb AS (SELECT NOT counting OR con_del > $6 OR trg_del > $8 AS fallback FROM k), "          \
 	"f AS (SELECT pg_catalog.age($10) AS a)"
 
@@ -97,28 +98,42 @@
 #define NEWER_ATTRDEF NEWER("adrelid", "adrelid", "pg_attrdef", "def_ins + def_upd", "$15 + $16")
 #define NEWER_CONSTRAINT NEWER("conrelid", "0::pg_catalog.oid", "pg_constraint", "con_iu", "$5")
 #define NEWER_TRIGGER NEWER("tgrelid", "tgrelid", "pg_trigger", "trg_iu", "$7")
-#define NEWER_INDEX NEWER("indrelid", "indexrelid", "pg_index", "idx_iu", "$9")
+#define NEWER_INDEX NEWER("indrelid", "indexrelid", "pg_index", "idx_upd", "$18")
+
+/*
+ * The pg_index rows the statement inserted: each is an index it made,
+ * whose pg_class row is newer too, so they are looked up from those (no
+ * pass over pg_index); its table's signature is read again.
+ */
+#define NEW_INDEXES                                                                              \
+	"SELECT x.indrelid AS oid, x.indexrelid AS own, x.xmin FROM wc JOIN pg_catalog.pg_index x "  \
+	"ON x.indexrelid = wc.oid WHERE (SELECT idx_ins FROM k) > $9 AND NOT (SELECT fallback FROM " \
+	"fb) AND pg_catalog.age(x.xmin) <= (SELECT a FROM f)"
 
 /*
  * w: the relations to read again; wo: those whose rows the statement
  * wrote (safety_written).
  */
-#define WINDOW_WRITTEN                                                                      \
-	"w0 AS (" NEWER_CLASS " UNION ALL " NEWER_ATTRIBUTE " UNION ALL " NEWER_CONSTRAINT      \
-	" UNION ALL " NEWER_TRIGGER " UNION ALL " NEWER_INDEX " UNION ALL " NEWER_ATTRDEF "), " \
-	"w1 AS MATERIALIZED (SELECT oid, own FROM w0 WHERE pg_catalog.txid_status($11 + "       \
-	"((xmin::text::pg_catalog.int8 - $12) & 4294967295)) = 'in progress'), "                \
-	"w AS (SELECT DISTINCT oid FROM w1 WHERE oid <> 0), "                                   \
+#define WINDOW_WRITTEN                                                                  \
+	"wc AS MATERIALIZED (" NEWER_CLASS "), "                                            \
+	"w0 AS (SELECT * FROM wc UNION ALL " NEWER_ATTRIBUTE " UNION ALL " NEWER_CONSTRAINT \
+	" UNION ALL " NEWER_TRIGGER " UNION ALL " NEWER_INDEX " UNION ALL " NEW_INDEXES     \
+	" UNION ALL " NEWER_ATTRDEF "), "                                                   \
+	"w1 AS MATERIALIZED (SELECT oid, own FROM w0 WHERE pg_catalog.txid_status($11 + "   \
+	"((xmin::text::pg_catalog.int8 - $12) & 4294967295)) = 'in progress'), "            \
+	"w AS (SELECT DISTINCT oid FROM w1 WHERE oid <> 0), "                               \
 	"wo AS (SELECT DISTINCT own AS oid FROM w1 WHERE own <> 0)"
 
 /*
  * The followed relations that are gone, when the statement deleted
- * pg_class rows: one pass over pg_class (a hashed NOT IN), not a probe per
- * followed relation.
+ * pg_class rows: a cache lookup each (pg_relation_filenode is NULL for a
+ * relation that is not there, and for one without storage, which
+ * pg_table_is_visible then tells apart), not a pass over pg_class.
  */
 #define WINDOW_GONE                                                                           \
 	"g AS (SELECT ids.oid, ids.nd FROM ids WHERE ((SELECT class_del FROM k) > $3 OR (SELECT " \
-	"fallback FROM fb)) AND ids.oid NOT IN (SELECT c.oid FROM pg_catalog.pg_class c))"
+	"fallback FROM fb)) AND pg_catalog.pg_relation_filenode(ids.oid::pg_catalog.regclass) "   \
+	"IS NULL AND pg_catalog.pg_table_is_visible(ids.oid) IS NULL)"
 
 /* o's pg_class, pg_namespace and pg_index rows, and its scans. */
 #define WINDOW_LOOKUPS                                                                           \
@@ -185,10 +200,10 @@ safety_window_execute_sql(const char *name, const struct safety_window *w, const
 	buf_init(&b);
 	buf_printf(&b,
 			   "EXECUTE %s_g(%s);EXECUTE %s_w('{%s}', %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-			   "%lld, '%llu', %llu, %llu, '{%s}', '{%s}', %lld, %lld, %lld);",
+			   "%lld, '%llu', %llu, %llu, '{%s}', '{%s}', %lld, %lld, %lld, %lld);",
 			   name, touched ? "true" : "false", name, oids, w->class_iu, w->class_del, w->att_upd,
-			   w->con_iu, w->con_del, w->trg_iu, w->trg_del, w->idx_iu, low, w->xid, low, tables,
-			   defaults, w->def_ins, w->def_upd, w->def_del);
+			   w->con_iu, w->con_del, w->trg_iu, w->trg_del, w->idx_ins, low, w->xid, low, tables,
+			   defaults, w->def_ins, w->def_upd, w->def_del, w->idx_upd);
 	s = buf_detach(&b);
 	buf_free(&b);
 	return s;
@@ -211,10 +226,11 @@ safety_window_take(struct safety_window *w, const PGresult *g)
 	w->con_del = v[4];
 	w->trg_iu = v[5];
 	w->trg_del = v[6];
-	w->idx_iu = v[7];
-	w->def_ins = v[8];
-	w->def_upd = v[9];
-	w->def_del = v[10];
+	w->idx_ins = v[7];
+	w->idx_upd = v[8];
+	w->def_ins = v[9];
+	w->def_upd = v[10];
+	w->def_del = v[11];
 	return strcmp(PQgetvalue(g, 0, 1 + CATALOG_COUNT_COLUMNS), "t") == 0;
 }
 
@@ -309,7 +325,8 @@ safety_window_from_mark(struct safety_window *w, const struct catalog_mark *m)
 	w->con_del = co->del;
 	w->trg_iu = tg->ins + tg->upd;
 	w->trg_del = tg->del;
-	w->idx_iu = ix->ins + ix->upd;
+	w->idx_ins = ix->ins;
+	w->idx_upd = ix->upd;
 	w->def_ins = df->ins;
 	w->def_upd = df->upd;
 	w->def_del = df->del;

@@ -60,7 +60,8 @@ struct safety_window
 	long long con_del;
 	long long trg_iu;
 	long long trg_del;
-	long long idx_iu;
+	long long idx_ins; /* pg_index inserts */
+	long long idx_upd;
 	long long def_ins; /* pg_attrdef inserts */
 	long long def_upd;
 	long long def_del;

@@ -14,7 +14,8 @@
 # trigger, a rewrite, rows touched in a temporary table after a catalog
 # change, a lock taken again with a scan, a default stored and dropped on
 # a table that stays, a table with defaults made and dropped, and a
-# default that DROP SEQUENCE ... CASCADE takes from a table that stays.  The expected reports are those
+# default that DROP SEQUENCE ... CASCADE takes from a table that stays, a
+# partitioned table and index (no storage) dropped.  The expected reports are those
 # of the general observation: `up --dry-run`, which has no window, for the
 # up steps, and the binary before the window for the down steps (the
 # lists below).
@@ -23,7 +24,7 @@
 
 roundtrips_server
 bin=$(set_bin safe_window)
-units=13
+units=14
 
 hazards()
 {
@@ -71,7 +72,11 @@ is "$(listed "$verify_err" | grep ' down)')" "0001_base.sql:14 (0001_base down):
 0012_set_default.sql:10 (0012_set_default down): ACCESS EXCLUSIVE on rooms held N ms for a catalog change: not a hazard
 0013_cascade_default.sql:13 (0013_cascade_default down): ACCESS EXCLUSIVE on seats held N ms for a catalog change: not a hazard
 0013_cascade_default.sql:14 (0013_cascade_default down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard
-0013_cascade_default.sql:15 (0013_cascade_default down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard" \
+0013_cascade_default.sql:15 (0013_cascade_default down): ACCESS EXCLUSIVE on players held N ms for a catalog change: not a hazard
+0014_partitioned.sql:11 (0014_partitioned down): ACCESS EXCLUSIVE on parts held N ms for a catalog change: not a hazard
+0014_partitioned.sql:11 (0014_partitioned down): ACCESS EXCLUSIVE on parts_1 held N ms for a catalog change: not a hazard
+0014_partitioned.sql:12 (0014_partitioned down): ACCESS EXCLUSIVE on parts held N ms for a catalog change: not a hazard
+0014_partitioned.sql:12 (0014_partitioned down): ACCESS EXCLUSIVE on parts_1 held N ms for a catalog change: not a hazard" \
 	"the down steps' catalog changes are those of the general observation (DROP INDEX included, VALIDATE's up step not)"
 
 # The observation is still one round trip per statement, and pg_locks is
