@@ -129,6 +129,29 @@ is "$(grep -c 'catalog check failed (relation "pg_temp.migrate_verify_mark" does
 is "$(grep -c 'observed through the catalog window' <<<"$ERR")" 3 \
 	"after the failure the run observes without the window"
 
+# ------------------------------------------- the statements prepared again
+# The server keeps the plan it made for the first unit's catalogs; when
+# the relations followed have doubled (and are 64 or more), the window's
+# statements are prepared again, in the same message as the observation.
+many=$(set_bin safe_many)
+db=$(fresh_db swin_many) || BAIL_OUT "cannot create a database"
+run_logged "$many" "$db" -v --json verify --all
+is "$RC" 0 "verify --all of the safe_many units passes"
+is "$(json_event "$OUT" verified | jq -r .result | paste -sd, -)" reversible,reversible \
+	"both units are reversible"
+is "$(grep -c 'observed through the catalog window' <<<"$ERR")" 4 \
+	"every step is observed through the window"
+is "$(count_lines "$TRIPS" 'migrate_safety_obs;PREPARE')" 1 "prepared once at first"
+is "$(count_lines "$TRIPS" 'migrate_safety_obs;DEALLOCATE migrate_safety_[0-9]+_g;DEALLOCATE migrate_safety_[0-9]+_w;PREPARE')" 1 \
+	"and again, once, after the seventy tables"
+is "$(count_lines "$TRIPS" '^ROLLBACK;DEALLOCATE migrate_safety_[0-9]+_g;DEALLOCATE')" 1 \
+	"deallocated with verify's ROLLBACK"
+is "$(grep -c 'observation of this step failed' <<<"$ERR")" 0 "no observation fails"
+is "$(listed "$ERR" | grep ' up)' | sed 's/.*safe_many\///')" "0002_more.sql:5 (0002_more up): ACCESS EXCLUSIVE on many_1 held N ms for a catalog change: not a hazard" \
+	"the statements prepared again see the catalog change"
+is "$(listed "$ERR" | grep -c ' down)')" 72 \
+	"and the down steps' (seventy drops, one column, one table made by its up)"
+
 # ----------------------------------------------- up --dry-run, no window
 db=$(fresh_db swin_dry) || BAIL_OUT "cannot create a database"
 run_cmd "$bin" -d "$(db_url "$db")" -v --json up --dry-run
