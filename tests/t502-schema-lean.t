@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# t502: the fingerprint's lean describe (pgc/schema.pgc).  On a schema of
+# tables, columns, constraints, indexes and sequences only, the lean
+# statement is the whole describe: up records its hash, which equals the
+# hash of the full text (tests/schema/describe-v1.sql), with no second
+# statement.  Each kind of object it leaves out makes it say so, and up
+# then records the full statement's hash; so does status, recomputing.
+. "$(dirname "$0")/lib/tap.sh"
+. "$MIGRATE_ROOT/tests/lib/roundtrips.sh"
+
+roundtrips_server
+old_sql=$MIGRATE_ROOT/tests/schema/describe-v1.sql
+tmp=$(test_tmpdir)
+FULL='-- event triggers'
+LEAN='-- columns, in order'
+
+# full_hash DB: the SHA-256 of the frozen full statement's text for DB
+full_hash()
+{
+	psql -X -At -1 -v ON_ERROR_STOP=1 -v history_schema=public \
+		-v history_name=schema_migrations -d "$1" -f "$old_sql" >"$tmp/raw" &&
+		sed '$d' "$tmp/raw" | sha256sum | cut -d' ' -f1
+}
+
+# check NAME SQL FULL: SQL run by hand before up; FULL, how many full
+# describes up needs (0: the lean one was complete).
+check()
+{
+	local name=$1 sql=$2 full=$3 db stored
+	db=$(fresh_db lean) || BAIL_OUT "cannot create a database"
+	if [ -n "$sql" ]; then
+		psql_val "$db" "$sql" >/dev/null || BAIL_OUT "cannot make $name"
+	fi
+	run_logged "$MIGRATE_BIN" "$db" up --to 1
+	is "$RC" 0 "$name: up applies"
+	is "$(grep -F -e "$LEAN" <<<"$TRIPS" | grep -cvF -e "$FULL")" 1 \
+		"$name: up describes with the lean statement"
+	is "$(count_lines "$TRIPS" "$FULL")" "$full" "$name: and $full time(s) with the full one"
+	stored=$(psql_val "$db" "SELECT schema_hash FROM schema_migrations ORDER BY version DESC LIMIT 1")
+	is "$stored" "$(full_hash "$db")" "$name: up records the full text's hash"
+	psql_val "$db" "SELECT pg_catalog.pg_current_xact_id()" >/dev/null
+	run_cmd "$MIGRATE_BIN" -d "$(db_url "$db")" status --json
+	is "$(json_field "$OUT" drift)" false "$name: status, recomputing, sees no drift"
+}
+
+check "tables only" "" 0
+check "a sequence and a partitioned table" "CREATE SEQUENCE s1;
+	CREATE TABLE pt (a integer) PARTITION BY RANGE (a);
+	CREATE TABLE pt_1 PARTITION OF pt FOR VALUES FROM (0) TO (10)" 0
+check "default privileges" "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC" 1
+check "an event trigger" "CREATE FUNCTION et_f() RETURNS event_trigger LANGUAGE plpgsql AS
+	\$\$BEGIN END\$\$; CREATE EVENT TRIGGER et ON ddl_command_end EXECUTE FUNCTION et_f()" 1
+check "an enum" "CREATE TYPE mood AS ENUM ('ok')" 1
+check "a domain" "CREATE DOMAIN posint AS integer CHECK (VALUE > 0)" 1
+check "a composite type" "CREATE TYPE pair AS (a integer, b integer)" 1
+check "a range type" "CREATE TYPE floatrange AS RANGE (subtype = float8)" 1
+check "a collation" "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false)" 1
+check "a function" "CREATE FUNCTION one() RETURNS integer LANGUAGE sql AS 'SELECT 1'" 1
+check "a procedure" "CREATE PROCEDURE nothing() LANGUAGE sql AS 'SELECT 1'" 1
+check "inheritance" "CREATE TABLE parent (a integer); CREATE TABLE child () INHERITS (parent)" 1
+check "a trigger" "CREATE TABLE tt (a integer);
+	CREATE FUNCTION tt_f() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RETURN NEW; END\$\$;
+	CREATE TRIGGER tt_t BEFORE INSERT ON tt FOR EACH ROW EXECUTE FUNCTION tt_f()" 1
+check "a policy" "CREATE TABLE pol (a integer); CREATE POLICY p ON pol USING (a > 0)" 1
+check "a rule" "CREATE TABLE ru (a integer); CREATE RULE ru_r AS ON DELETE TO ru DO INSTEAD NOTHING" 1
+check "a statistics object" "CREATE TABLE st (a integer, b integer);
+	CREATE STATISTICS st_s ON a, b FROM st" 1
+check "a foreign key (its internal triggers)" "CREATE TABLE fk_p (id integer PRIMARY KEY);
+	CREATE TABLE fk_c (p integer REFERENCES fk_p)" 0
+check "a view (its rule)" "CREATE TABLE vt (a integer); CREATE VIEW vv AS SELECT a FROM vt" 0
+
+done_testing
