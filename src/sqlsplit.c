@@ -147,13 +147,15 @@ comment_end(const struct sqlsplit *s, size_t i)
  * comments holding a newline, then a quote, continue the same literal.
  * psql reads a file line by line and never shows the lexer a line feed,
  * so only a carriage return counts as that newline; a closing quote that
- * ends its line carries the lookahead to the start of the next line.
+ * ends its line carries the lookahead to the start of the next line that
+ * is not empty.
  * Returns the offset after the continuing quote, or 0.
  */
 static size_t
 quote_continues(const struct sqlsplit *s, size_t i)
 {
-	if (i < s->len && s->text[i] == '\n')
+	/* psql skips empty lines, and the lookahead waits through them */
+	while (i < s->len && s->text[i] == '\n')
 		i++;
 	for (;;)
 	{

@@ -127,6 +127,10 @@ main(void)
 	   "statements of comments and semicolons only are marked empty");
 	is(split("SELECT E'a'\r'\\';' ; x;", false, false), "SELECT E'a'\r'\\';' ;|x;",
 	   "a literal continued after a carriage return keeps its E'' rules");
+	is(split("SELECT E'a'\n\n\n\r'\\';' ; x;", false, false), "SELECT E'a'\n\n\n\r'\\';' ;|x;",
+	   "and continued on a later line, past empty ones (psql skips them)");
+	is(split("SELECT E'a'\n \n\r'\\';' ; x;", false, false), "SELECT E'a'\n \n\r'\\';!U@3",
+	   "a line of spaces ends it (psql's lexer sees that line): what follows is another literal");
 	is(split("\n\nSELECT\n1;\n  SELECT 2;", true, false), "SELECT\n1;@3|SELECT 2;@5",
 	   "each statement's first line");
 	is(split("SELECT 1;\n\\set x 1\nSELECT 2;", false, false), "SELECT 1;!B@2",
