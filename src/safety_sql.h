@@ -59,6 +59,10 @@
 	"pg_catalog.pg_stat_get_xact_tuples_deleted(2604), "   \
 	"pg_catalog.current_setting('track_counts') = 'on'"
 #define CATALOG_COUNT_COLUMNS 13
+/* Their names, in the window's query (safety_window.c). */
+#define CATALOG_COUNT_NAMES                                                                       \
+	"class_iu, class_del, att_upd, con_iu, con_del, trg_iu, trg_del, idx_ins, idx_upd, def_ins, " \
+	"def_upd, def_del"
 
 /*
  * Every row the transaction has touched so far: the sum

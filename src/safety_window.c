@@ -16,18 +16,15 @@
 /*
  * The statement is prepared once per run (PREPARE, see safety.c), so that
  * it is planned once.  Its parameters: $1 the followed relations' oids;
- * $2 to $9 the counters of CATALOG_COUNTS after the previous statement
- * (the gates; $9 pg_index inserts); $10 the floor as an xid, $11 with its epoch, $12 its low
- * 32 bits; $13 the followed tables' oids (the relations that sequential
- * scans read); $14 the defaults of each followed relation, in $1's order
- * (-1: not known); $15 to $17 the pg_attrdef counters of CATALOG_COUNTS;
- * $18 pg_index updates.
+ * $2 the counters of CATALOG_COUNTS after the previous statement (the
+ * gates, as p: CATALOG_COUNT_NAMES); $3 the floor as an xid, $4 with its
+ * epoch, $5 its low 32 bits; $6 the followed tables' oids (the relations
+ * that sequential scans read); $7 the defaults of each followed relation,
+ * in $1's order (-1: not known).
  */
-#define WINDOW_PARAMS                                                                         \
-	"(pg_catalog.oid[], pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, " \
-	"pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.xid, "    \
-	"pg_catalog.int8, pg_catalog.int8, pg_catalog.oid[], pg_catalog.int4[], "                 \
-	"pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int8)"
+#define WINDOW_PARAMS                                                                          \
+	"(pg_catalog.oid[], pg_catalog.int8[], pg_catalog.xid, pg_catalog.int8, pg_catalog.int8, " \
+	"pg_catalog.oid[], pg_catalog.int4[])"
 
 /*
  * The followed relations; the tables that sequential scans read, and how
@@ -36,10 +33,10 @@
  */
 #define WINDOW_IDS                                                             \
 	"ids AS (SELECT u.oid, u.nd FROM ROWS FROM (pg_catalog.unnest($1), "       \
-	"pg_catalog.unnest($14)) AS u(oid, nd)), "                                 \
+	"pg_catalog.unnest($7)) AS u(oid, nd)), "                                  \
 	"s AS (SELECT t.oid, t.seq_tup_read FROM (SELECT u.oid, "                  \
 	"pg_catalog.pg_stat_get_xact_tuples_returned(u.oid) AS seq_tup_read FROM " \
-	"pg_catalog.unnest($13) AS u(oid) OFFSET 0) t WHERE t.seq_tup_read > 0)"
+	"pg_catalog.unnest($6) AS u(oid) OFFSET 0) t WHERE t.seq_tup_read > 0)"
 
 /*
  * The globals: GLOBALS_SELECT's columns, the rows touched only when $1
@@ -52,16 +49,28 @@
 	") ELSE -1 END, " CATALOG_COUNTS
 
 /*
- * The counters now; whether to read as the general observation does: a
- * constraint or trigger row deleted by the statement (the window cannot
- * see whose), or track_counts off (the counters cannot be trusted); the
- * floor, as age() counts it.
+ * The counters now (k) and after the previous statement (p); whether to
+ * read as the general observation does: a constraint or trigger row
+ * deleted by the statement (the window cannot see whose), or track_counts
+ * off (the counters cannot be trusted); the floor, as age() counts it.
  */
-#define WINDOW_GATES                                                                            \
-	"k AS (SELECT * FROM (SELECT " CATALOG_COUNTS ") k0(class_iu, class_del, att_upd, con_iu, " \
-	"con_del, trg_iu, trg_del, idx_ins, idx_upd, def_ins, def_upd, def_del, counting)), "       \
-	"fb AS (SELECT NOT counting OR con_del > $6 OR trg_del > $8 AS fallback FROM k), "          \
-	"f AS (SELECT pg_catalog.age($10) AS a)"
+#define WINDOW_GATES                                                                              \
+	"k AS (SELECT * FROM (SELECT " CATALOG_COUNTS ") k0(" CATALOG_COUNT_NAMES ", counting)), "    \
+	"p AS (SELECT * FROM (SELECT $2[1], $2[2], $2[3], $2[4], $2[5], $2[6], $2[7], $2[8], $2[9], " \
+	"$2[10], $2[11], $2[12]) p0(" CATALOG_COUNT_NAMES ")), "                                      \
+	"fb AS (SELECT NOT k.counting OR k.con_del > p.con_del OR k.trg_del > p.trg_del AS fallback " \
+	"FROM k, p), "                                                                                \
+	"f AS (SELECT pg_catalog.age($3) AS a)"
+
+_Static_assert(WINDOW_COUNTS == CATALOG_COUNT_COLUMNS - 1,
+			   "struct safety_window holds every counter of CATALOG_COUNTS but track_counts");
+
+/* Counter C now, and after the previous statement. */
+#define NOW(C) "(SELECT " C " FROM k)"
+#define PREV(C) "(SELECT " C " FROM p)"
+#define WENT_UP(C) NOW(C) " > " PREV(C)
+#define CLASS_DEL_UP WENT_UP("class_del")
+#define IDX_INS_UP WENT_UP("idx_ins")
 
 /*
  * A catalog's rows written at or after the floor, when COND (or a
@@ -73,9 +82,8 @@
 	"SELECT " COL " AS oid, " OWN " AS own, xmin FROM pg_catalog." CATALOG " WHERE (" COND \
 	" OR (SELECT fallback FROM fb)) AND pg_catalog.age(xmin) <= (SELECT a FROM f)"
 
-/* The same, when the statement wrote the catalog (its counter GATE passed PREV). */
-#define NEWER(COL, OWN, CATALOG, GATE, PREV) \
-	NEWER_IF(COL, OWN, CATALOG, "(SELECT " GATE " FROM k) > " PREV)
+/* The same, when the statement wrote the catalog (its counter C went up). */
+#define NEWER(COL, OWN, CATALOG, C) NEWER_IF(COL, OWN, CATALOG, WENT_UP(C))
 
 /*
  * Whether pg_attribute must be read: the statement updated rows in it,
@@ -83,32 +91,33 @@
  * removed, the removed ones all of relations it dropped (see
  * safety_window.h).
  */
-#define ATTRIBUTE_GATE                                                                        \
-	"((SELECT att_upd FROM k) > $4 AND ((SELECT att_upd - $4 - (def_ins - $15) - (def_del - " \
-	"$17) FROM k) <> 0 OR (SELECT def_upd FROM k) <> $16 OR (SELECT def_del - $17 FROM k) "   \
-	"<> (SELECT coalesce(sum(g.nd), 0) FROM g) OR EXISTS (SELECT 1 FROM g WHERE g.nd < 0)))"
+#define ATTRIBUTE_GATE                                                                      \
+	"(SELECT k.att_upd > p.att_upd AND (k.att_upd - p.att_upd - (k.def_ins - p.def_ins) - " \
+	"(k.def_del - p.def_del) <> 0 OR k.def_upd <> p.def_upd OR k.def_del - p.def_del <> "   \
+	"(SELECT coalesce(sum(g.nd), 0) FROM g) OR EXISTS (SELECT 1 FROM g WHERE g.nd < 0)) "   \
+	"FROM k, p)"
 
 /*
  * The relations whose catalog rows this transaction wrote since the
  * floor; a row counts only if it is this transaction's (in progress, and
  * visible): another session's committed DDL is not the statement's.
  */
-#define NEWER_CLASS NEWER("oid", "oid", "pg_class", "class_iu", "$2")
+#define NEWER_CLASS NEWER("oid", "oid", "pg_class", "class_iu")
 #define NEWER_ATTRIBUTE NEWER_IF("attrelid", "attrelid", "pg_attribute", ATTRIBUTE_GATE)
-#define NEWER_ATTRDEF NEWER("adrelid", "adrelid", "pg_attrdef", "def_ins + def_upd", "$15 + $16")
-#define NEWER_CONSTRAINT NEWER("conrelid", "0::pg_catalog.oid", "pg_constraint", "con_iu", "$5")
-#define NEWER_TRIGGER NEWER("tgrelid", "tgrelid", "pg_trigger", "trg_iu", "$7")
-#define NEWER_INDEX NEWER("indrelid", "indexrelid", "pg_index", "idx_upd", "$18")
+#define NEWER_ATTRDEF NEWER("adrelid", "adrelid", "pg_attrdef", "def_ins + def_upd")
+#define NEWER_CONSTRAINT NEWER("conrelid", "0::pg_catalog.oid", "pg_constraint", "con_iu")
+#define NEWER_TRIGGER NEWER("tgrelid", "tgrelid", "pg_trigger", "trg_iu")
+#define NEWER_INDEX NEWER("indrelid", "indexrelid", "pg_index", "idx_upd")
 
 /*
  * The pg_index rows the statement inserted: each is an index it made,
  * whose pg_class row is newer too, so they are looked up from those (no
  * pass over pg_index); its table's signature is read again.
  */
-#define NEW_INDEXES                                                                              \
-	"SELECT x.indrelid AS oid, x.indexrelid AS own, x.xmin FROM wc JOIN pg_catalog.pg_index x "  \
-	"ON x.indexrelid = wc.oid WHERE (SELECT idx_ins FROM k) > $9 AND NOT (SELECT fallback FROM " \
-	"fb) AND pg_catalog.age(x.xmin) <= (SELECT a FROM f)"
+#define NEW_INDEXES                                                                             \
+	"SELECT x.indrelid AS oid, x.indexrelid AS own, x.xmin FROM wc JOIN pg_catalog.pg_index x " \
+	"ON x.indexrelid = wc.oid WHERE " IDX_INS_UP " AND NOT (SELECT fallback FROM fb) AND "      \
+	"pg_catalog.age(x.xmin) <= (SELECT a FROM f)"
 
 /*
  * w: the relations to read again; wo: those whose rows the statement
@@ -119,8 +128,8 @@
 	"w0 AS (SELECT * FROM wc UNION ALL " NEWER_ATTRIBUTE " UNION ALL " NEWER_CONSTRAINT \
 	" UNION ALL " NEWER_TRIGGER " UNION ALL " NEWER_INDEX " UNION ALL " NEW_INDEXES     \
 	" UNION ALL " NEWER_ATTRDEF "), "                                                   \
-	"w1 AS MATERIALIZED (SELECT oid, own FROM w0 WHERE pg_catalog.txid_status($11 + "   \
-	"((xmin::text::pg_catalog.int8 - $12) & 4294967295)) = 'in progress'), "            \
+	"w1 AS MATERIALIZED (SELECT oid, own FROM w0 WHERE pg_catalog.txid_status($4 + "    \
+	"((xmin::text::pg_catalog.int8 - $5) & 4294967295)) = 'in progress'), "             \
 	"w AS (SELECT DISTINCT oid FROM w1 WHERE oid <> 0), "                               \
 	"wo AS (SELECT DISTINCT own AS oid FROM w1 WHERE own <> 0)"
 
@@ -131,9 +140,9 @@
  * pg_table_is_visible then tells apart), not a pass over pg_class.
  */
 #define WINDOW_GONE                                                                           \
-	"g AS (SELECT ids.oid, ids.nd FROM ids WHERE ((SELECT class_del FROM k) > $3 OR (SELECT " \
-	"fallback FROM fb)) AND pg_catalog.pg_relation_filenode(ids.oid::pg_catalog.regclass) "   \
-	"IS NULL AND pg_catalog.pg_table_is_visible(ids.oid) IS NULL)"
+	"g AS (SELECT ids.oid, ids.nd FROM ids WHERE (" CLASS_DEL_UP " OR (SELECT fallback FROM " \
+	"fb)) AND pg_catalog.pg_relation_filenode(ids.oid::pg_catalog.regclass) IS NULL AND "     \
+	"pg_catalog.pg_table_is_visible(ids.oid) IS NULL)"
 
 /* o's pg_class, pg_namespace and pg_index rows, and its scans. */
 #define WINDOW_LOOKUPS                                                                           \
@@ -196,14 +205,14 @@ safety_window_execute_sql(const char *name, const struct safety_window *w, const
 	unsigned long long low = w->xid & 0xffffffffULL;
 	struct buf b;
 	char *s;
+	int i;
 
 	buf_init(&b);
-	buf_printf(&b,
-			   "EXECUTE %s_g(%s);EXECUTE %s_w('{%s}', %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-			   "%lld, '%llu', %llu, %llu, '{%s}', '{%s}', %lld, %lld, %lld, %lld);",
-			   name, touched ? "true" : "false", name, oids, w->class_iu, w->class_del, w->att_upd,
-			   w->con_iu, w->con_del, w->trg_iu, w->trg_del, w->idx_ins, low, w->xid, low, tables,
-			   defaults, w->def_ins, w->def_upd, w->def_del, w->idx_upd);
+	buf_printf(&b, "EXECUTE %s_g(%s);EXECUTE %s_w('{%s}', '{", name, touched ? "true" : "false",
+			   name, oids);
+	for (i = 0; i < WINDOW_COUNTS; i++)
+		buf_printf(&b, "%s%lld", i > 0 ? "," : "", w->count[i]);
+	buf_printf(&b, "}', '%llu', %llu, %llu, '{%s}', '{%s}');", low, w->xid, low, tables, defaults);
 	s = buf_detach(&b);
 	buf_free(&b);
 	return s;
@@ -212,25 +221,12 @@ safety_window_execute_sql(const char *name, const struct safety_window *w, const
 bool
 safety_window_take(struct safety_window *w, const PGresult *g)
 {
-	long long v[CATALOG_COUNT_COLUMNS - 1];
 	int i;
 
 	if (PQnfields(g) < 2 + CATALOG_COUNT_COLUMNS || PQntuples(g) != 1)
 		return false;
-	for (i = 0; i < CATALOG_COUNT_COLUMNS - 1; i++)
-		v[i] = atoll(PQgetvalue(g, 0, 2 + i));
-	w->class_iu = v[0];
-	w->class_del = v[1];
-	w->att_upd = v[2];
-	w->con_iu = v[3];
-	w->con_del = v[4];
-	w->trg_iu = v[5];
-	w->trg_del = v[6];
-	w->idx_ins = v[7];
-	w->idx_upd = v[8];
-	w->def_ins = v[9];
-	w->def_upd = v[10];
-	w->def_del = v[11];
+	for (i = 0; i < WINDOW_COUNTS; i++)
+		w->count[i] = atoll(PQgetvalue(g, 0, 2 + i));
 	return strcmp(PQgetvalue(g, 0, 1 + CATALOG_COUNT_COLUMNS), "t") == 0;
 }
 
@@ -318,18 +314,18 @@ safety_window_from_mark(struct safety_window *w, const struct catalog_mark *m)
 	if (!m->ok || cl == NULL || at == NULL || co == NULL || tg == NULL || ix == NULL || df == NULL)
 		return false;
 	w->xid = m->xid;
-	w->class_iu = cl->ins + cl->upd;
-	w->class_del = cl->del;
-	w->att_upd = at->upd;
-	w->con_iu = co->ins + co->upd;
-	w->con_del = co->del;
-	w->trg_iu = tg->ins + tg->upd;
-	w->trg_del = tg->del;
-	w->idx_ins = ix->ins;
-	w->idx_upd = ix->upd;
-	w->def_ins = df->ins;
-	w->def_upd = df->upd;
-	w->def_del = df->del;
+	w->count[WC_CLASS_IU] = cl->ins + cl->upd;
+	w->count[WC_CLASS_DEL] = cl->del;
+	w->count[WC_ATT_UPD] = at->upd;
+	w->count[WC_CON_IU] = co->ins + co->upd;
+	w->count[WC_CON_DEL] = co->del;
+	w->count[WC_TRG_IU] = tg->ins + tg->upd;
+	w->count[WC_TRG_DEL] = tg->del;
+	w->count[WC_IDX_INS] = ix->ins;
+	w->count[WC_IDX_UPD] = ix->upd;
+	w->count[WC_DEF_INS] = df->ins;
+	w->count[WC_DEF_UPD] = df->upd;
+	w->count[WC_DEF_DEL] = df->del;
 	w->ok = true;
 	return true;
 }

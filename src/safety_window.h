@@ -48,23 +48,30 @@
 
 struct catalog_mark;
 
+/* The window's catalog counters, in CATALOG_COUNTS's order (safety_sql.h). */
+enum window_count
+{
+	WC_CLASS_IU, /* pg_class inserts plus updates */
+	WC_CLASS_DEL,
+	WC_ATT_UPD, /* pg_attribute updates (inserts come with pg_class) */
+	WC_CON_IU,
+	WC_CON_DEL,
+	WC_TRG_IU,
+	WC_TRG_DEL,
+	WC_IDX_INS,
+	WC_IDX_UPD,
+	WC_DEF_INS, /* pg_attrdef */
+	WC_DEF_UPD,
+	WC_DEF_DEL,
+	WINDOW_COUNTS
+};
+
 /* The floor and the transaction's catalog counters when it was taken. */
 struct safety_window
 {
 	bool ok;
 	unsigned long long xid; /* with its epoch */
-	long long class_iu; /* pg_class inserts plus updates */
-	long long class_del;
-	long long att_upd; /* pg_attribute updates (inserts come with pg_class) */
-	long long con_iu;
-	long long con_del;
-	long long trg_iu;
-	long long trg_del;
-	long long idx_ins; /* pg_index inserts */
-	long long idx_upd;
-	long long def_ins; /* pg_attrdef inserts */
-	long long def_upd;
-	long long def_del;
+	long long count[WINDOW_COUNTS];
 };
 
 /* The window of a unit from verify's catalog mark; false when m is not usable. */
