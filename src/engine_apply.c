@@ -586,7 +586,14 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d, b
 	t0 = engine_now_ms();
 	rc = step_run(d == DIR_UP ? u->def->up : u->def->down, target, &f);
 	duration = engine_now_ms() - t0;
-	db_set_autocommit(target, false);
+	/*
+	 * ECPG turns autocommit off on an idle connection with a BEGIN of its
+	 * own: a round trip, and a "transaction in progress" WARNING in the
+	 * server's log at the runner's BEGIN.  On the runner's connection it is
+	 * turned off once that BEGIN has opened the transaction.
+	 */
+	if (rc != 0 || target != e->db)
+		db_set_autocommit(target, false);
 	if (rc != 0)
 	{
 		rc = report_step_failure(e, u, d, &f, false);
@@ -595,6 +602,8 @@ apply_no_transaction(struct engine *e, const struct unit *u, enum direction d, b
 	}
 	/* the row is this runner's own 'running' row: the lock is what matters */
 	rc = engine_begin_unit(e, u->version, &recorded);
+	if (target == e->db)
+		db_set_autocommit(target, false);
 	if (rc != 0)
 		return rc;
 	if ((rc = maybe_fingerprint(e, last, hex)) != 0)

@@ -85,4 +85,23 @@ ok "down --all costs one round trip per unit beyond the units' own statements, p
 is "$(count_lines "$TRIPS" 'DELETE FROM "public"\."schema_migrations" WHERE version = [0-9]+; .*COMMIT;')" $UNITS \
 	"each unit ends with one batch that deletes its row and commits"
 
+# ------------------------------------------------- a no-transaction unit
+# Unit 0012 of tests/units/net_cuts builds an index CONCURRENTLY.  After
+# it, the runner's own BEGIN opens the next transaction: ECPG sends no
+# BEGIN of its own, and the server logs no "already a transaction in
+# progress" warning.
+notxn_bin=$(set_bin net_cuts)
+db=$(fresh_db rt_notxn) || BAIL_OUT "cannot create a database"
+from=$(stat -c %s "$LOG")
+run_logged "$notxn_bin" "$db" up --to 12
+is "$RC" 0 "up --to 12 applies units with a no-transaction unit among them"
+like "$TRIPS" 'create index concurrently' "the no-transaction unit ran"
+is "$(count_lines "$TRIPS" '^begin transaction')" 0 "ECPG opened no transaction of its own"
+run_logged "$notxn_bin" "$db" down --all
+is "$RC" 0 "down --all rolls them back, the no-transaction unit among them"
+like "$TRIPS" 'drop index concurrently' "the no-transaction unit's down ran"
+is "$(count_lines "$TRIPS" '^begin transaction')" 0 "ECPG opened no transaction of its own"
+is "$(tail -c +$((from + 1)) "$LOG" | grep -c 'already a transaction in progress')" 0 \
+	"the server logged no warning of a BEGIN inside a transaction"
+
 done_testing
