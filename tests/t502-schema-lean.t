@@ -68,5 +68,23 @@ check "a statistics object" "CREATE TABLE st (a integer, b integer);
 check "a foreign key (its internal triggers)" "CREATE TABLE fk_p (id integer PRIMARY KEY);
 	CREATE TABLE fk_c (p integer REFERENCES fk_p)" 0
 check "a view (its rule)" "CREATE TABLE vt (a integer); CREATE VIEW vv AS SELECT a FROM vt" 0
+# The lean statement names a partition's parent, an attached index's and
+# a sequence's owning column with pg_identify_object, the full one with
+# format('%I.%I'): names that need quoting show that both say the same.
+check "quoted names: partitions, an attached index, serial and identity columns" \
+	"CREATE SCHEMA \"Odd Schema\";
+	CREATE TABLE \"Odd Schema\".\"My Table\" (id serial, v integer) PARTITION BY RANGE (v);
+	CREATE TABLE \"Odd Schema\".\"My Part\" PARTITION OF \"Odd Schema\".\"My Table\"
+		FOR VALUES FROM (0) TO (10);
+	CREATE INDEX \"My Index\" ON \"Odd Schema\".\"My Table\" (v);
+	CREATE TABLE \"Odd Schema\".\"User\" (\"Select\" integer GENERATED ALWAYS AS IDENTITY,
+		\"order\" bigserial)" 0
+check "a foreign table" "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s FOREIGN DATA WRAPPER w;
+	CREATE FOREIGN TABLE ft (a integer) SERVER s OPTIONS (x 'y')" 1
+# An empty catalog is tested by its size: one that had a row is a doubt,
+# and the full statement settles it.
+check "default privileges granted, then revoked" \
+	"ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;
+	ALTER DEFAULT PRIVILEGES REVOKE SELECT ON TABLES FROM PUBLIC" 1
 
 done_testing
