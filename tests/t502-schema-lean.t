@@ -79,6 +79,16 @@ check "quoted names: partitions, an attached index, serial and identity columns"
 	CREATE INDEX \"My Index\" ON \"Odd Schema\".\"My Table\" (v);
 	CREATE TABLE \"Odd Schema\".\"User\" (\"Select\" integer GENERATED ALWAYS AS IDENTITY,
 		\"order\" bigserial)" 0
+# ... and a tablespace, a table access method and a collation of
+# pg_catalog's, which it names the same way.
+mkdir -p "$tmp/ts" && { [ "$(id -u)" != 0 ] || chown postgres: "$tmp/ts"; } ||
+	BAIL_OUT "cannot make a directory for a tablespace"
+psql_val postgres "CREATE TABLESPACE lean_ts LOCATION '$tmp/ts'" >/dev/null ||
+	BAIL_OUT "cannot create a tablespace"
+check "a tablespace, an access method and a collation of pg_catalog" \
+	"CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
+	CREATE TABLE placed (a text COLLATE \"C\", b integer) USING heap2 TABLESPACE lean_ts;
+	CREATE INDEX placed_b ON placed (b) TABLESPACE lean_ts" 0
 check "a foreign table" "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s FOREIGN DATA WRAPPER w;
 	CREATE FOREIGN TABLE ft (a integer) SERVER s OPTIONS (x 'y')" 1
 # An empty catalog is tested by its size: one that had a row is a doubt,
