@@ -30,6 +30,24 @@ mark3(struct catalog_mark *m, unsigned long long xid)
 	m->ok = true;
 }
 
+/* Marks b and a of three catalogs, taken at xid_b and xid_a, and an empty scan. */
+static void
+marks_init(struct catalog_mark *b, struct catalog_mark *a, struct buf *scan,
+		   unsigned long long xid_b, unsigned long long xid_a)
+{
+	buf_init(scan);
+	mark3(b, xid_b);
+	mark3(a, xid_a);
+}
+
+static void
+marks_free(struct catalog_mark *b, struct catalog_mark *a, struct buf *scan)
+{
+	buf_free(scan);
+	catalog_mark_free(b);
+	catalog_mark_free(a);
+}
+
 /* Compares b and a; the scan query, if any, into *scan (reset first). */
 static enum catalog_outcome
 compare(const struct catalog_mark *b, const struct catalog_mark *a, struct buf *scan)
@@ -45,9 +63,7 @@ test_counters(void)
 	struct catalog_mark a;
 	struct buf scan;
 
-	buf_init(&scan);
-	mark3(&b, 4294967290ULL); /* just before the 32-bit wrap */
-	mark3(&a, 4294967300ULL);
+	marks_init(&b, &a, &scan, 4294967290ULL, 4294967300ULL); /* just before the 32-bit wrap */
 	cmp_ok(compare(&b, &a, &scan), ==, CATALOG_UNCHANGED, "no catalog counted anything: unchanged");
 	is(scan.data, "", "and nothing to scan");
 
@@ -73,9 +89,7 @@ test_counters(void)
 	cmp_ok(compare(&b, &a, &scan), ==, CATALOG_IN_DOUBT, "a counter that went down: in doubt");
 	b.cat[2].upd = 0;
 	cmp_ok(compare(&b, &a, &scan), ==, CATALOG_SCAN, "as it was: scan again");
-	buf_free(&scan);
-	catalog_mark_free(&b);
-	catalog_mark_free(&a);
+	marks_free(&b, &a, &scan);
 }
 
 static void
@@ -85,9 +99,7 @@ test_doubt(void)
 	struct catalog_mark a;
 	struct buf scan;
 
-	buf_init(&scan);
-	mark3(&b, 1000);
-	mark3(&a, 1010);
+	marks_init(&b, &a, &scan, 1000, 1010);
 	a.ok = false;
 	cmp_ok(compare(&b, &a, &scan), ==, CATALOG_IN_DOUBT, "an unusable mark after: in doubt");
 	a.ok = true;
@@ -109,9 +121,7 @@ test_doubt(void)
 	a.xid = 1010;
 	cmp_ok(compare(&b, &a, &scan), ==, CATALOG_SCAN, "a catalog with an odd name: scan");
 	ok(strstr(scan.data, "pg_catalog.\"we\"\"ird\" t") != NULL, "its name is quoted");
-	buf_free(&scan);
-	catalog_mark_free(&b);
-	catalog_mark_free(&a);
+	marks_free(&b, &a, &scan);
 	catalog_mark_free(&a); /* an emptied mark may be freed again */
 }
 
@@ -123,9 +133,7 @@ test_written(void)
 	struct catalog_mark a;
 	struct buf scan;
 
-	buf_init(&scan);
-	mark3(&b, 1000);
-	mark3(&a, 1010);
+	marks_init(&b, &a, &scan, 1000, 1010);
 	a.cat[0].ins = a.cat[0].del = 2; /* pg_type */
 	a.cat[1].ins = a.cat[1].del = 7; /* pg_attribute */
 	a.cat[2].ins = a.cat[2].del = 1; /* pg_class */
@@ -145,9 +153,7 @@ test_written(void)
 	buf_reset(&scan);
 	cmp_ok(catalog_mark_compare(&b, &a, "16390", &scan), ==, CATALOG_IN_DOUBT,
 		   "more pg_class deletes than inserts: in doubt, whatever was written");
-	buf_free(&scan);
-	catalog_mark_free(&b);
-	catalog_mark_free(&a);
+	marks_free(&b, &a, &scan);
 }
 
 /* A run's later marks name its catalogs by oid instead of reading pg_class. */
