@@ -626,7 +626,7 @@ append_owner(const struct rows *r, unsigned long seq, struct buf *b)
 
 /* " attached-to P" for an index, or nothing */
 static int
-append_parent(const struct rows *r, unsigned long oid, const char *word, struct buf *b)
+append_attached(const struct rows *r, unsigned long oid, struct buf *b)
 {
 	int first;
 	int n = find_links(r->parents, r->nparents, oid, &first);
@@ -634,7 +634,7 @@ append_parent(const struct rows *r, unsigned long oid, const char *word, struct 
 	if (n > 1)
 		return -1;
 	if (n == 1)
-		buf_printf(b, " %s %s", word, val(r, r->parents[first].row, F_A));
+		buf_printf(b, " attached-to %s", val(r, r->parents[first].row, F_A));
 	return 0;
 }
 
@@ -730,7 +730,7 @@ part_line(struct rows *r, int row, const struct rel *rel, int sec)
 	if (sec == 4 && !partition && strcmp(val(r, row, F_C), "f") == 0)
 		buf_append(&b, " inherited");
 	if (sec == 5)
-		rc = append_parent(r, oid, "attached-to", &b);
+		rc = append_attached(r, oid, &b);
 	if (rc == 0)
 		add_line(r, k, 5, 0, &b, sec == 4 ? "pg_constraint" : "pg_class", oid, 0, NULL);
 	buf_free(&b);
