@@ -15,25 +15,24 @@
 
 /*
  * The statement is prepared once per run (PREPARE, see safety.c), so that
- * it is planned once.  Its parameters: $1 the followed relations' oids;
+ * it is planned once.  Its parameters: $1 the followed relations' oids
+ * (an oid[] as text: see WINDOW_IDS);
  * $2 the counters of CATALOG_COUNTS after the previous statement (the
  * gates, as p: CATALOG_COUNT_NAMES); $3 the floor as an xid, $4 with its
  * epoch, $5 its low 32 bits; $6 the followed tables' oids (the relations
  * that sequential scans read); $7 the defaults of each followed relation,
- * in $1's order (-1: not known).
+ * in $1's order (-1: not known; an int4[] as text).
  */
-#define WINDOW_PARAMS                                                                          \
-	"(pg_catalog.oid[], pg_catalog.int8[], pg_catalog.xid, pg_catalog.int8, pg_catalog.int8, " \
-	"pg_catalog.oid[], pg_catalog.int4[])"
+#define WINDOW_PARAMS                                                                         \
+	"(pg_catalog.text, pg_catalog.int8[], pg_catalog.xid, pg_catalog.int8, pg_catalog.int8, " \
+	"pg_catalog.oid[], pg_catalog.text)"
 
 /*
- * The followed relations; the tables that sequential scans read, and how
- * many rows (the counter read once per table: OFFSET 0 keeps the filter
- * from evaluating it again).
+ * The tables that sequential scans read, and how many rows (the counter
+ * read once per table: OFFSET 0 keeps the filter from evaluating it
+ * again).
  */
-#define WINDOW_IDS                                                             \
-	"ids AS (SELECT u.oid, u.nd FROM ROWS FROM (pg_catalog.unnest($1), "       \
-	"pg_catalog.unnest($7)) AS u(oid, nd)), "                                  \
+#define WINDOW_SCANS                                                           \
 	"s AS (SELECT t.oid, t.seq_tup_read FROM (SELECT u.oid, "                  \
 	"pg_catalog.pg_stat_get_xact_tuples_returned(u.oid) AS seq_tup_read FROM " \
 	"pg_catalog.unnest($6) AS u(oid) OFFSET 0) t WHERE t.seq_tup_read > 0)"
@@ -111,12 +110,15 @@ _Static_assert(WINDOW_COUNTS == CATALOG_COUNT_COLUMNS - 1,
 
 /*
  * The pg_index rows the statement inserted: each is an index it made,
- * whose pg_class row is newer too, so they are looked up from those (no
- * pass over pg_index); its table's signature is read again.
+ * whose pg_class row is newer too, so they are looked up from those one
+ * by one (LATERAL, OFFSET 0: a plan made on a small pg_index hashes all
+ * of it, a pass that grows with the history); its table's signature is
+ * read again.
  */
-#define NEW_INDEXES                                                                             \
-	"SELECT x.indrelid AS oid, x.indexrelid AS own, x.xmin FROM wc JOIN pg_catalog.pg_index x " \
-	"ON x.indexrelid = wc.oid WHERE " IDX_INS_UP " AND NOT (SELECT fallback FROM fb) AND "      \
+#define NEW_INDEXES                                                                            \
+	"SELECT x.indrelid AS oid, x.indexrelid AS own, x.xmin FROM wc, LATERAL (SELECT "          \
+	"x.indrelid, x.indexrelid, x.xmin FROM pg_catalog.pg_index x WHERE x.indexrelid = wc.oid " \
+	"OFFSET 0) x WHERE " IDX_INS_UP " AND NOT (SELECT fallback FROM fb) AND "                  \
 	"pg_catalog.age(x.xmin) <= (SELECT a FROM f)"
 
 /*
@@ -132,6 +134,17 @@ _Static_assert(WINDOW_COUNTS == CATALOG_COUNT_COLUMNS - 1,
 	"((xmin::text::pg_catalog.int8 - $5) & 4294967295)) = 'in progress'), "             \
 	"w AS (SELECT DISTINCT oid FROM w1 WHERE oid <> 0), "                               \
 	"wo AS (SELECT DISTINCT own AS oid FROM w1 WHERE own <> 0)"
+
+/*
+ * The followed relations, read only when the statement deleted pg_class
+ * rows or in a fallback: $1 and $7 come as text and are made arrays only
+ * then, since a long history follows thousands of relations and most
+ * statements drop none.
+ */
+#define WINDOW_IDS                                                                         \
+	"ids AS (SELECT u.oid, u.nd FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.oid[]), " \
+	"pg_catalog.unnest($7::pg_catalog.int4[])) AS u(oid, nd) WHERE " CLASS_DEL_UP          \
+	" OR (SELECT fallback FROM fb))"
 
 /*
  * The followed relations that are gone, when the statement deleted
@@ -180,8 +193,9 @@ _Static_assert(WINDOW_COUNTS == CATALOG_COUNT_COLUMNS - 1,
 	"'AccessExclusiveLock', " WINDOW_SIGNATURE ", " WINDOW_KIND                            \
 	", coalesce(x.indrelid, o.oid)::int8, "                                                \
 	"coalesce(n.nspname, ''), coalesce(c.relname, ''), o.oid IN (SELECT oid FROM wo)"
-#define WINDOW_SQL                                                                \
-	"WITH " WINDOW_IDS ", " WINDOW_GATES ", " WINDOW_GONE ", " WINDOW_WRITTEN " " \
+#define WINDOW_SQL                                                                              \
+	"WITH " WINDOW_SCANS ", " WINDOW_GATES ", " WINDOW_IDS ", " WINDOW_GONE ", " WINDOW_WRITTEN \
+	" "                                                                                         \
 	"SELECT " WINDOW_COLUMNS " FROM " WINDOW_RELATIONS " " WINDOW_LOOKUPS
 
 char *
@@ -207,12 +221,18 @@ safety_window_execute_sql(const char *name, const struct safety_window *w, const
 	char *s;
 	int i;
 
+	/* the lists run to thousands of oids on a long history: appended, not printf'd */
 	buf_init(&b);
-	buf_printf(&b, "EXECUTE %s_g(%s);EXECUTE %s_w('{%s}', '{", name, touched ? "true" : "false",
-			   name, oids);
+	buf_printf(&b, "EXECUTE %s_g(%s);EXECUTE %s_w('{", name, touched ? "true" : "false", name);
+	buf_append(&b, oids);
+	buf_append(&b, "}', '{");
 	for (i = 0; i < WINDOW_COUNTS; i++)
 		buf_printf(&b, "%s%lld", i > 0 ? "," : "", w->count[i]);
-	buf_printf(&b, "}', '%llu', %llu, %llu, '{%s}', '{%s}');", low, w->xid, low, tables, defaults);
+	buf_printf(&b, "}', '%llu', %llu, %llu, '{", low, w->xid, low);
+	buf_append(&b, tables);
+	buf_append(&b, "}', '{");
+	buf_append(&b, defaults);
+	buf_append(&b, "}');");
 	s = buf_detach(&b);
 	buf_free(&b);
 	return s;
