@@ -73,6 +73,9 @@ struct rel
 	int held; /* strongest lock held so far */
 	int inherited; /* a blocking lock held before the step (earlier units) */
 	char *signature; /* owned, for inherited ones: see SIGNATURE */
+	int ndefaults; /* safety_signature_defaults(signature), kept with it (set_signature) */
+	bool listed; /* in the window's list of the relations followed (struct followed) */
+	int listed_defaults; /* its defaults there */
 	long long seq; /* the transaction's seq_tup_read so far */
 	long nindex;
 	char *cur_nspname; /* owned: its name now, when read since the step began */
@@ -101,6 +104,15 @@ struct line_count
 	int line;
 	int count;
 	double ms; /* all its runs together */
+};
+
+/* The window's lists of the relations followed (safety_window_execute_sql). */
+struct followed
+{
+	struct buf oids;
+	struct buf defaults;
+	struct buf tables;
+	size_t n;
 };
 
 struct done
@@ -149,6 +161,8 @@ static struct
 	unsigned int *written; /* the relations the unit's windowed statements wrote */
 	size_t nwritten;
 	bool written_ok; /* every statement of the unit so far was observed through the window */
+	struct followed base; /* the window's list of rels, while base_ok (base_holds) */
+	bool base_ok;
 	bool prepared; /* the window's statements are (PREPARE) */
 	size_t prepared_for; /* the relations followed when they were */
 	char prepared_name[48];
@@ -286,6 +300,24 @@ strongest_mode(const char *list)
 }
 
 static void
+followed_init(struct followed *f)
+{
+	buf_init(&f->oids);
+	buf_init(&f->defaults);
+	buf_init(&f->tables);
+	f->n = 0;
+}
+
+static void
+followed_free(struct followed *f)
+{
+	buf_free(&f->oids);
+	buf_free(&f->defaults);
+	buf_free(&f->tables);
+	f->n = 0;
+}
+
+static void
 free_rels(struct rel *v, size_t n)
 {
 	size_t i;
@@ -316,6 +348,19 @@ dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/*
+ * x's signature becomes a copy of sig, with the count of defaults the
+ * window is given for it: every observation lists them all, so they are
+ * counted once here rather than read out of the signature each time.
+ */
+static void
+set_signature(struct rel *x, const char *sig)
+{
+	free(x->signature);
+	x->signature = xstrdup(sig);
+	x->ndefaults = safety_signature_defaults(sig);
+}
+
 /* y becomes x as a relation at a step's start, its strings still to set. */
 static void
 start_from(struct rel *y, const struct rel *x)
@@ -329,6 +374,7 @@ start_from(struct rel *y, const struct rel *x)
 	y->inherited = x->held >= MODE_SHARE ? x->held : MODE_NONE;
 	y->seq = x->seq;
 	y->nindex = x->nindex;
+	y->ndefaults = x->ndefaults;
 }
 
 /*
@@ -433,6 +479,8 @@ free_step_state(void)
 	free_rels(sf.fresh, sf.nfresh);
 	sf.fresh = NULL;
 	sf.nfresh = 0;
+	followed_free(&sf.base);
+	sf.base_ok = false;
 	free(sf.observe_sql);
 	sf.observe_sql = NULL;
 	for (i = 0; i < sf.nhz; i++)
@@ -502,7 +550,7 @@ read_snapshot(const PGresult *r)
 		if (x->held >= MODE_SHARE)
 		{
 			x->inherited = x->held;
-			x->signature = xstrdup(PQgetvalue(r, i, 9));
+			set_signature(x, PQgetvalue(r, i, 9));
 		}
 	}
 }
@@ -539,19 +587,49 @@ observation(const char *sql, const char *suffix, PGresult **g, PGresult **r)
 	return -1;
 }
 
-/* The query after each statement, with the inherited relations' oids. */
+/*
+ * Appends ",n" (no comma first) for n >= -1: thousands of times per
+ * statement, so not printf.
+ */
 static void
-build_observe_sql(void)
+append_number(struct buf *b, long long n)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+	unsigned long long u = n < 0 ? 1 : (unsigned long long) n;
+
+	do
+	{
+		digits[--i] = (char) ('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (n < 0)
+		digits[--i] = '-';
+	if (b->len > 0)
+		digits[--i] = ',';
+	buf_append_len(b, digits + i, sizeof(digits) - i);
+}
+
+/*
+ * The general observation after each statement, with the inherited
+ * relations' oids: made when first needed, which a step observed through
+ * the window never is.
+ */
+static const char *
+observe_sql(void)
 {
 	struct buf oids;
 	size_t i;
 
+	if (sf.observe_sql != NULL)
+		return sf.observe_sql;
 	buf_init(&oids);
 	for (i = 0; i < sf.nrels; i++)
 		if (sf.rels[i].inherited)
-			buf_printf(&oids, "%s%u", oids.len ? "," : "", sf.rels[i].oid);
-	sf.observe_sql = xasprintf(GLOBALS_SQL OBSERVE_SQL, oids.len ? oids.data : "");
+			append_number(&oids, sf.rels[i].oid);
+	sf.observe_sql = xasprintf(GLOBALS_SQL OBSERVE_SQL, oids.data);
 	buf_free(&oids);
+	return sf.observe_sql;
 }
 
 static void
@@ -609,7 +687,9 @@ begin_step(struct db *db, const struct unit *u, bool up, bool no_txn)
 		sf.ncarry = sf.nrels;
 		sf.carry_ok = true;
 	}
-	build_observe_sql();
+	sf.base_ok = false; /* a new step's relations */
+	free(sf.observe_sql);
+	sf.observe_sql = NULL; /* the new step's relations: observe_sql() */
 	sf.windowed = window_applies();
 	sf.written_ok = sf.written_ok && sf.windowed;
 	if (sf.windowed)
@@ -731,8 +811,7 @@ inherited_lock(struct rel *x, const char *signature)
 		x->new_lock = true;
 		x->mode = x->inherited > x->mode ? x->inherited : x->mode;
 	}
-	free(x->signature);
-	x->signature = xstrdup(signature);
+	set_signature(x, signature);
 }
 
 /* A relation's name now, or that it is gone, from a row of OBSERVE_SQL. */
@@ -788,8 +867,7 @@ read_fresh(const PGresult *r, int i, unsigned int oid)
 	x->held = strongest_mode(PQgetvalue(r, i, 4));
 	if (!PQgetisnull(r, i, 5))
 	{
-		free(x->signature);
-		x->signature = xstrdup(sig);
+		set_signature(x, sig);
 		x->sig_read = true;
 	}
 }
@@ -823,10 +901,7 @@ read_observed(const PGresult *r, int i)
 	if (x->sig_read && x->inherited)
 		inherited_lock(x, PQgetvalue(r, i, 5));
 	else if (x->sig_read)
-	{
-		free(x->signature);
-		x->signature = xstrdup(PQgetvalue(r, i, 5));
-	}
+		set_signature(x, PQgetvalue(r, i, 5));
 	if (filenode != 0)
 		x->filenode = filenode;
 	x->seq = seq;
@@ -982,10 +1057,7 @@ dropped_index(const struct rel *idx)
 		inherited_lock(t, sig);
 	}
 	else
-	{
-		free(t->signature);
-		t->signature = xstrdup(sig);
-	}
+		set_signature(t, sig);
 	t->sig_read = true;
 	free(sig);
 }
@@ -1009,54 +1081,51 @@ is_table(const struct rel *x)
 	return x->kind == 'r' || x->kind == 'p' || x->kind == 'm';
 }
 
-/*
- * Appends ",n" (no comma first) for n >= -1: thousands of times per
- * statement, so not printf.
- */
-static void
-append_number(struct buf *b, long long n)
+/* The count of defaults the window is given for x (-1: not known). */
+static int
+rel_defaults(const struct rel *x)
 {
-	char digits[24];
-	size_t i = sizeof(digits);
-	unsigned long long u = n < 0 ? 1 : (unsigned long long) n;
-
-	do
-	{
-		digits[--i] = (char) ('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (n < 0)
-		digits[--i] = '-';
-	if (b->len > 0)
-		digits[--i] = ',';
-	buf_append_len(b, digits + i, sizeof(digits) - i);
+	return x->signature != NULL ? x->ndefaults : -1;
 }
 
-/* The window's lists of the relations followed (safety_window_execute_sql). */
-struct followed
-{
-	struct buf oids;
-	struct buf defaults;
-	struct buf tables;
-	size_t n;
-};
-
-/* Adds the relations in xs that are not gone to f. */
+/* Adds the relations in xs that are not gone to f, marking them listed. */
 static void
-add_followed(struct followed *f, const struct rel *xs, size_t n)
+add_followed(struct followed *f, struct rel *xs, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
 	{
+		xs[i].listed = !xs[i].gone;
 		if (xs[i].gone)
 			continue;
+		xs[i].listed_defaults = rel_defaults(&xs[i]);
 		append_number(&f->oids, xs[i].oid);
-		append_number(&f->defaults, safety_signature_defaults(xs[i].signature));
+		append_number(&f->defaults, xs[i].listed_defaults);
 		f->n++;
 		if (is_table(&xs[i]))
 			append_number(&f->tables, xs[i].oid);
 	}
+}
+
+/*
+ * Whether sf.base still lists the step's relations as they are: built
+ * once per step and again only when one of them was dropped or its
+ * defaults changed, since a long history follows thousands of them in
+ * every statement.
+ */
+static bool
+base_holds(void)
+{
+	size_t i;
+
+	if (!sf.base_ok)
+		return false;
+	for (i = 0; i < sf.nrels; i++)
+		if (sf.rels[i].listed != !sf.rels[i].gone ||
+			(sf.rels[i].listed && sf.rels[i].listed_defaults != rel_defaults(&sf.rels[i])))
+			return false;
+	return true;
 }
 
 /*
@@ -1074,6 +1143,15 @@ pending_hazard(void)
 	return false;
 }
 
+/* Appends list b to a, comma-separated. */
+static void
+append_list(struct buf *a, const struct buf *b)
+{
+	if (a->len > 0 && b->len > 0)
+		buf_append_char(a, ',');
+	buf_append_len(a, b->data, b->len);
+}
+
 /*
  * The windowed observation's statements: prepared in the run's first
  * windowed observation, executed in every one.  They are prepared again
@@ -1085,31 +1163,46 @@ pending_hazard(void)
 static char *
 window_sql(bool touched)
 {
+	struct followed fresh;
 	struct followed f;
+	struct buf sql;
 	char *exec;
 	char *prep;
-	char *sql;
+	size_t n;
 
-	buf_init(&f.oids);
-	buf_init(&f.defaults);
-	buf_init(&f.tables);
-	f.n = 0;
-	add_followed(&f, sf.rels, sf.nrels);
-	add_followed(&f, sf.fresh, sf.nfresh);
+	if (!base_holds())
+	{
+		followed_free(&sf.base);
+		add_followed(&sf.base, sf.rels, sf.nrels);
+		sf.base_ok = true;
+	}
+	followed_init(&fresh);
+	add_followed(&fresh, sf.fresh, sf.nfresh);
+	followed_init(&f);
+	append_list(&f.oids, &sf.base.oids);
+	append_list(&f.oids, &fresh.oids);
+	append_list(&f.defaults, &sf.base.defaults);
+	append_list(&f.defaults, &fresh.defaults);
+	append_list(&f.tables, &sf.base.tables);
+	append_list(&f.tables, &fresh.tables);
+	n = sf.base.n + fresh.n;
+	followed_free(&fresh);
 	exec = safety_window_execute_sql(sf.prepared_name, &sf.window, f.oids.data, f.defaults.data,
 									 f.tables.data, touched);
-	buf_free(&f.oids);
-	buf_free(&f.defaults);
-	buf_free(&f.tables);
-	if (sf.prepared && (f.n < 64 || f.n / 2 < sf.prepared_for))
+	followed_free(&f);
+	if (sf.prepared && (n < 64 || n / 2 < sf.prepared_for))
 		return exec;
+	buf_init(&sql);
+	if (sf.prepared)
+		buf_append(&sql, safety_release_sql());
 	prep = safety_window_prepare_sql(sf.prepared_name);
-	sql = xasprintf("%s%s%s", sf.prepared ? safety_release_sql() : "", prep, exec);
+	buf_append(&sql, prep);
+	buf_append(&sql, exec);
 	free(prep);
 	free(exec);
 	sf.prepared = true;
-	sf.prepared_for = f.n;
-	return sql;
+	sf.prepared_for = n;
+	return buf_detach(&sql);
 }
 
 const char *
@@ -1173,7 +1266,7 @@ observe(const struct stmt_info *s, double dur)
 		sql = window_sql(pending_hazard());
 	else
 		sf.written_ok = false;
-	rc = observation(sql ? sql : sf.observe_sql, sf.no_txn ? STMT_NEXT : "", &g, &res);
+	rc = observation(sql ? sql : observe_sql(), sf.no_txn ? STMT_NEXT : "", &g, &res);
 	free(sql);
 	if (rc != 0)
 	{
