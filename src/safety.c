@@ -163,6 +163,7 @@ static struct
 	bool written_ok; /* every statement of the unit so far was observed through the window */
 	struct followed base; /* the window's list of rels, while base_ok (base_holds) */
 	bool base_ok;
+	unsigned long long oid_bound; /* above every oid the window has seen (safety_window_saw) */
 	bool prepared; /* the window's statements are (PREPARE) */
 	size_t prepared_for; /* the relations followed when they were */
 	char prepared_name[48];
@@ -1187,6 +1188,13 @@ window_sql(bool touched)
 	append_list(&f.tables, &fresh.tables);
 	n = sf.base.n + fresh.n;
 	followed_free(&fresh);
+	/*
+	 * Every oid the window saw was handed out, so the next ones come after
+	 * the run's bound; that no row written since the floor lies above it
+	 * holds only while the window saw every statement since (a new floor
+	 * starts with none).
+	 */
+	sf.window.oid_bound = sf.written_ok ? sf.oid_bound : 0;
 	exec = safety_window_execute_sql(sf.prepared_name, &sf.window, f.oids.data, f.defaults.data,
 									 f.tables.data, touched);
 	followed_free(&f);
@@ -1280,6 +1288,13 @@ observe(const struct stmt_info *s, double dur)
 	if (sf.windowed && !safety_window_take(&sf.window, g))
 		sf.windowed = sf.written_ok =
 			false; /* track_counts went off: the gates cannot be trusted */
+	if (sf.windowed && safety_window_saw(res, &sf.oid_bound))
+	{
+		char vt[VERTEXT_SIZE];
+
+		log_debug("%s:%d (%s_%s %s): new relations read by their oids", s->file, s->line,
+				  vertext(sf.unit->version, vt), sf.unit->name, sf.up ? "up" : "down");
+	}
 	touched = atoll(PQgetvalue(g, 0, 1));
 	sf.lock_timeout_zero = strcmp(PQgetvalue(g, 0, 0), "0") == 0;
 	for (i = 0; i < sf.nrels; i++)

@@ -39,7 +39,7 @@
  * The window's counters, in struct safety_window's order: pg_class
  * inserts + updates, deletes; pg_attribute updates; pg_constraint inserts
  * + updates, deletes; pg_trigger the same; pg_index inserts, updates;
- * pg_attrdef inserts, updates, deletes.
+ * pg_attrdef inserts, updates, deletes; pg_class updates.
  */
 #define CATALOG_COUNTS                                     \
 	"pg_catalog.pg_stat_get_xact_tuples_inserted(1259) + " \
@@ -57,12 +57,13 @@
 	"pg_catalog.pg_stat_get_xact_tuples_inserted(2604), "  \
 	"pg_catalog.pg_stat_get_xact_tuples_updated(2604), "   \
 	"pg_catalog.pg_stat_get_xact_tuples_deleted(2604), "   \
+	"pg_catalog.pg_stat_get_xact_tuples_updated(1259), "   \
 	"pg_catalog.current_setting('track_counts') = 'on'"
-#define CATALOG_COUNT_COLUMNS 13
+#define CATALOG_COUNT_COLUMNS 14
 /* Their names, in the window's query (safety_window.c). */
 #define CATALOG_COUNT_NAMES                                                                       \
 	"class_iu, class_del, att_upd, con_iu, con_del, trg_iu, trg_del, idx_ins, idx_upd, def_ins, " \
-	"def_upd, def_del"
+	"def_upd, def_del, class_upd"
 
 /*
  * Every row the transaction has touched so far: the sum

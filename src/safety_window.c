@@ -21,11 +21,12 @@
  * gates, as p: CATALOG_COUNT_NAMES); $3 the floor as an xid, $4 with its
  * epoch, $5 its low 32 bits; $6 the followed tables' oids (the relations
  * that sequential scans read); $7 the defaults of each followed relation,
- * in $1's order (-1: not known; an int4[] as text).
+ * in $1's order (-1: not known; an int4[] as text); $8 the window's oid
+ * bound (0: not known; see CLASS_WRITTEN).
  */
 #define WINDOW_PARAMS                                                                         \
 	"(pg_catalog.text, pg_catalog.int8[], pg_catalog.xid, pg_catalog.int8, pg_catalog.int8, " \
-	"pg_catalog.oid[], pg_catalog.text)"
+	"pg_catalog.oid[], pg_catalog.text, pg_catalog.int8)"
 
 /*
  * The tables that sequential scans read, and how many rows (the counter
@@ -56,7 +57,7 @@
 #define WINDOW_GATES                                                                              \
 	"k AS (SELECT * FROM (SELECT " CATALOG_COUNTS ") k0(" CATALOG_COUNT_NAMES ", counting)), "    \
 	"p AS (SELECT * FROM (SELECT $2[1], $2[2], $2[3], $2[4], $2[5], $2[6], $2[7], $2[8], $2[9], " \
-	"$2[10], $2[11], $2[12]) p0(" CATALOG_COUNT_NAMES ")), "                                      \
+	"$2[10], $2[11], $2[12], $2[13]) p0(" CATALOG_COUNT_NAMES ")), "                              \
 	"fb AS (SELECT NOT k.counting OR k.con_del > p.con_del OR k.trg_del > p.trg_del AS fallback " \
 	"FROM k, p), "                                                                                \
 	"f AS (SELECT pg_catalog.age($3) AS a)"
@@ -96,12 +97,41 @@ _Static_assert(WINDOW_COUNTS == CATALOG_COUNT_COLUMNS - 1,
 	"(SELECT coalesce(sum(g.nd), 0) FROM g) OR EXISTS (SELECT 1 FROM g WHERE g.nd < 0)) "   \
 	"FROM k, p)"
 
+/* Whether the row version of xmin X is this transaction's (in progress). */
+#define OURS(X)                                                                          \
+	"pg_catalog.txid_status($4 + ((" X "::text::pg_catalog.int8 - $5) & 4294967295)) = " \
+	"'in progress'"
+
+/*
+ * The pg_class rows written since the floor, as wc.  A statement that
+ * only inserted there (no update, no fallback) made new relations, whose
+ * oids the server handed out after every oid the window has seen: above
+ * the oid bound $8, unless the oid counter wrapped around.  So those are
+ * read by the oid index from $8 up, and the pass over pg_class is made
+ * only when that range holds fewer rows of this transaction than the
+ * statement inserted (a wrap, or an insert rolled back inside it).  The
+ * range's top bound makes the planner take the index in a generic plan.
+ */
+/* clang-format off */
+#define INSERTS_ONLY                                                                \
+	"($8 > 0 AND " WENT_UP("class_iu") " AND NOT " WENT_UP("class_upd") " AND NOT " \
+	"(SELECT fallback FROM fb))"
+#define CLASS_WRITTEN                                                                     \
+	"wr AS MATERIALIZED (SELECT oid, oid AS own, xmin FROM pg_catalog.pg_class WHERE "  \
+	INSERTS_ONLY " AND oid BETWEEN $8::pg_catalog.oid AND 4294967295::pg_catalog.oid " \
+	"AND pg_catalog.age(xmin) <= (SELECT a FROM f)), "                                  \
+	"rk AS (SELECT " INSERTS_ONLY " AND (SELECT count(*) FROM wr WHERE "                \
+	OURS("wr.xmin") ") = " NOW("class_iu") " - " PREV("class_iu") " AS ok), "         \
+	"wc AS MATERIALIZED (SELECT * FROM wr WHERE (SELECT ok FROM rk) UNION ALL "         \
+	NEWER_IF("oid", "oid", "pg_class",                                                  \
+			 WENT_UP("class_iu") " AND NOT (SELECT ok FROM rk)") "), "
+/* clang-format on */
+
 /*
  * The relations whose catalog rows this transaction wrote since the
  * floor; a row counts only if it is this transaction's (in progress, and
  * visible): another session's committed DDL is not the statement's.
  */
-#define NEWER_CLASS NEWER("oid", "oid", "pg_class", "class_iu")
 #define NEWER_ATTRIBUTE NEWER_IF("attrelid", "attrelid", "pg_attribute", ATTRIBUTE_GATE)
 #define NEWER_ATTRDEF NEWER("adrelid", "adrelid", "pg_attrdef", "def_ins + def_upd")
 #define NEWER_CONSTRAINT NEWER("conrelid", "0::pg_catalog.oid", "pg_constraint", "con_iu")
@@ -125,15 +155,16 @@ _Static_assert(WINDOW_COUNTS == CATALOG_COUNT_COLUMNS - 1,
  * w: the relations to read again; wo: those whose rows the statement
  * wrote (safety_written).
  */
+/* clang-format off */
 #define WINDOW_WRITTEN                                                                  \
-	"wc AS MATERIALIZED (" NEWER_CLASS "), "                                            \
+	CLASS_WRITTEN                                                                       \
 	"w0 AS (SELECT * FROM wc UNION ALL " NEWER_ATTRIBUTE " UNION ALL " NEWER_CONSTRAINT \
 	" UNION ALL " NEWER_TRIGGER " UNION ALL " NEWER_INDEX " UNION ALL " NEW_INDEXES     \
 	" UNION ALL " NEWER_ATTRDEF "), "                                                   \
-	"w1 AS MATERIALIZED (SELECT oid, own FROM w0 WHERE pg_catalog.txid_status($4 + "    \
-	"((xmin::text::pg_catalog.int8 - $5) & 4294967295)) = 'in progress'), "             \
+	"w1 AS MATERIALIZED (SELECT oid, own FROM w0 WHERE " OURS("xmin") "), "            \
 	"w AS (SELECT DISTINCT oid FROM w1 WHERE oid <> 0), "                               \
 	"wo AS (SELECT DISTINCT own AS oid FROM w1 WHERE own <> 0)"
+/* clang-format on */
 
 /*
  * The followed relations, read only when the statement deleted pg_class
@@ -177,8 +208,10 @@ _Static_assert(WINDOW_COUNTS == CATALOG_COUNT_COLUMNS - 1,
 	"(SELECT fallback FROM fb)))"
 
 /*
- * The windowed observation, in OBSERVE_SELECT's columns and an eleventh:
- * whether the statement wrote the relation (safety_written).  pg_locks is
+ * The windowed observation, in OBSERVE_SELECT's columns, an eleventh:
+ * whether the statement wrote the relation (safety_written), and a
+ * twelfth: whether its pg_class rows were read by the oid range alone
+ * (CLASS_WRITTEN, the same on every row).  pg_locks is
  * never read: every relation that counts is held in ACCESS EXCLUSIVE mode
  * already, and so is every relation a statement creates.  The gates are
  * scalar subqueries, so that a catalog the statement did not write is not
@@ -192,7 +225,8 @@ _Static_assert(WINDOW_COUNTS == CATALOG_COUNT_COLUMNS - 1,
 	"count(*) FROM pg_catalog.pg_index y WHERE y.indrelid = o.oid), "                      \
 	"'AccessExclusiveLock', " WINDOW_SIGNATURE ", " WINDOW_KIND                            \
 	", coalesce(x.indrelid, o.oid)::int8, "                                                \
-	"coalesce(n.nspname, ''), coalesce(c.relname, ''), o.oid IN (SELECT oid FROM wo)"
+	"coalesce(n.nspname, ''), coalesce(c.relname, ''), o.oid IN (SELECT oid FROM wo), "    \
+	"(SELECT ok FROM rk)"
 #define WINDOW_SQL                                                                              \
 	"WITH " WINDOW_SCANS ", " WINDOW_GATES ", " WINDOW_IDS ", " WINDOW_GONE ", " WINDOW_WRITTEN \
 	" "                                                                                         \
@@ -232,10 +266,31 @@ safety_window_execute_sql(const char *name, const struct safety_window *w, const
 	buf_append(&b, tables);
 	buf_append(&b, "}', '{");
 	buf_append(&b, defaults);
-	buf_append(&b, "}');");
+	buf_printf(&b, "}', %llu);", w->oid_bound);
 	s = buf_detach(&b);
 	buf_free(&b);
 	return s;
+}
+
+bool
+safety_window_saw(const PGresult *rows, unsigned long long *bound)
+{
+	bool wrapped = false;
+	int i;
+
+	for (i = 0; i < PQntuples(rows); i++)
+	{
+		unsigned long long oid = strtoull(PQgetvalue(rows, i, 0), NULL, 10);
+
+		/* the last oid there is: the next ones wrap around, below any bound */
+		if (oid >= 0xffffffffULL)
+			wrapped = true;
+		else if (oid >= *bound)
+			*bound = oid + 1;
+	}
+	if (wrapped)
+		*bound = 0;
+	return PQntuples(rows) > 0 && PQnfields(rows) > 11 && strcmp(PQgetvalue(rows, 0, 11), "t") == 0;
 }
 
 bool
@@ -346,6 +401,7 @@ safety_window_from_mark(struct safety_window *w, const struct catalog_mark *m)
 	w->count[WC_DEF_INS] = df->ins;
 	w->count[WC_DEF_UPD] = df->upd;
 	w->count[WC_DEF_DEL] = df->del;
+	w->count[WC_CLASS_UPD] = cl->upd;
 	w->ok = true;
 	return true;
 }

@@ -63,6 +63,7 @@ enum window_count
 	WC_DEF_INS, /* pg_attrdef */
 	WC_DEF_UPD,
 	WC_DEF_DEL,
+	WC_CLASS_UPD, /* pg_class updates alone (the insert-only path: safety_window.c) */
 	WINDOW_COUNTS
 };
 
@@ -72,6 +73,12 @@ struct safety_window
 	bool ok;
 	unsigned long long xid; /* with its epoch */
 	long long count[WINDOW_COUNTS];
+	/*
+	 * Above the oid of every pg_class row this transaction wrote since the
+	 * floor, and at most the next oid the server hands out: 0 while not
+	 * known (safety_window_saw).
+	 */
+	unsigned long long oid_bound;
 };
 
 /* The window of a unit from verify's catalog mark; false when m is not usable. */
@@ -101,6 +108,16 @@ char *safety_window_execute_sql(const char *name, const struct safety_window *w,
  * next statement's gates; false when g has none or track_counts is off.
  */
 bool safety_window_take(struct safety_window *w, const PGresult *g);
+
+/*
+ * Raises *bound, an oid bound (struct safety_window), past the relations
+ * in rows, a windowed observation's result (OBSERVE_SELECT's oid first):
+ * they hold every pg_class row the transaction wrote since the floor,
+ * and each oid was handed out already; 0 (not known) after the last oid
+ * there is.  True when the statement's pg_class rows were read by the oid
+ * range alone (the result's twelfth column).
+ */
+bool safety_window_saw(const PGresult *rows, unsigned long long *bound);
 
 /*
  * The defaults a SIGNATURE's attribute part marks ("*"), or -1 when sig
