@@ -1194,9 +1194,8 @@ window_sql(bool touched)
 	 * holds only while the window saw every statement since (a new floor
 	 * starts with none).
 	 */
-	sf.window.oid_bound = sf.written_ok ? sf.oid_bound : 0;
 	exec = safety_window_execute_sql(sf.prepared_name, &sf.window, f.oids.data, f.defaults.data,
-									 f.tables.data, touched);
+									 f.tables.data, touched, sf.written_ok ? sf.oid_bound : 0);
 	followed_free(&f);
 	if (sf.prepared && (n < 64 || n / 2 < sf.prepared_for))
 		return exec;

@@ -248,7 +248,8 @@ safety_window_prepare_sql(const char *name)
 
 char *
 safety_window_execute_sql(const char *name, const struct safety_window *w, const char *oids,
-						  const char *defaults, const char *tables, bool touched)
+						  const char *defaults, const char *tables, bool touched,
+						  unsigned long long oid_bound)
 {
 	unsigned long long low = w->xid & 0xffffffffULL;
 	struct buf b;
@@ -266,7 +267,7 @@ safety_window_execute_sql(const char *name, const struct safety_window *w, const
 	buf_append(&b, tables);
 	buf_append(&b, "}', '{");
 	buf_append(&b, defaults);
-	buf_printf(&b, "}', %llu);", w->oid_bound);
+	buf_printf(&b, "}', %llu);", oid_bound);
 	s = buf_detach(&b);
 	buf_free(&b);
 	return s;

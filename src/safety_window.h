@@ -73,12 +73,6 @@ struct safety_window
 	bool ok;
 	unsigned long long xid; /* with its epoch */
 	long long count[WINDOW_COUNTS];
-	/*
-	 * Above the oid of every pg_class row this transaction wrote since the
-	 * floor, and at most the next oid the server hands out: 0 while not
-	 * known (safety_window_saw).
-	 */
-	unsigned long long oid_bound;
 };
 
 /* The window of a unit from verify's catalog mark; false when m is not usable. */
@@ -98,10 +92,13 @@ char *safety_window_prepare_sql(const char *name);
  * window w, the followed relations being oids ("1,2,3"), with defaults
  * the defaults each has (safety_signature_defaults, in the same order),
  * and the tables among them tables; the rows touched are summed only
- * when touched.
+ * when touched.  oid_bound is above the oid of every pg_class row the
+ * transaction wrote since the floor, and at most the next oid the server
+ * hands out (safety_window_saw); 0 while not known.
  */
 char *safety_window_execute_sql(const char *name, const struct safety_window *w, const char *oids,
-								const char *defaults, const char *tables, bool touched);
+								const char *defaults, const char *tables, bool touched,
+								unsigned long long oid_bound);
 
 /*
  * Takes the catalog counters from a globals result g into w, for the
@@ -110,7 +107,7 @@ char *safety_window_execute_sql(const char *name, const struct safety_window *w,
 bool safety_window_take(struct safety_window *w, const PGresult *g);
 
 /*
- * Raises *bound, an oid bound (struct safety_window), past the relations
+ * Raises *bound, an oid bound (safety_window_execute_sql), past the relations
  * in rows, a windowed observation's result (OBSERVE_SELECT's oid first):
  * they hold every pg_class row the transaction wrote since the floor,
  * and each oid was handed out already; 0 (not known) after the last oid
